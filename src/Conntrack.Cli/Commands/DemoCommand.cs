@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Conntrack.Analysis.Replay;
+using Conntrack.Analysis.Scenarios;
+using Conntrack.Capture;
+using Conntrack.Cli.Output;
+
+namespace Conntrack.Cli.Commands;
+
+/// <summary><c>ctnet demo</c>: generate a built-in scenario in memory, replay it, and print the report.</summary>
+internal static class DemoCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the human report." };
+        var seed = new Option<int>("--seed") { Description = "Seed of the generated traffic.", DefaultValueFactory = _ => 1 };
+        var settingsOptions = new SettingsOptions();
+        var command = new Command("demo", "Replay a built-in scenario: a web server, DNS clients, pings and a SYN flood against a small table.") { json, seed };
+        settingsOptions.AddTo(command);
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            var settings = settingsOptions.Build(parse, DemoScenario.DefaultSettings());
+            using var capture = new MemoryStream();
+            DemoScenario.Write(capture, parse.GetValue(seed));
+            capture.Position = 0;
+            using var reader = CaptureReader.Open(capture, "demo (generated)");
+            var result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });
+            ReportWriter.Write(result, settings, parse.GetValue(json), dump: null);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+}

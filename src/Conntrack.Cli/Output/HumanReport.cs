@@ -1,0 +1,96 @@
+using System.Globalization;
+using Conntrack.Analysis.Replay;
+using Conntrack.Analysis.Reporting;
+using Conntrack.Settings;
+using Conntrack.Table;
+using Spectre.Console;
+using SpectreTable = Spectre.Console.Table;
+
+namespace Conntrack.Cli.Output;
+
+/// <summary>The replay summary for people: what went in, what the table held, what the kernel's counters say.</summary>
+internal static class HumanReport
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static void Render(IAnsiConsole console, ReplayResult r, ConntrackSettings settings)
+    {
+        var composition = TableComposition.Of(r.FinalEntries);
+        console.Write(new Rule($"[bold]ctnet replay[/] {Markup.Escape(r.Source)} ({r.Format.ToString().ToLowerInvariant()})").LeftJustified());
+
+        var overview = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+        overview.AddRow("Packets", $"{N(r.Packets)} tracked of {N(r.Records)} records, {Bytes(r.Bytes)}");
+        if (r.Packets > 0)
+        {
+            overview.AddRow("Capture span", $"{ReplayJson.FormatTime(r.FirstTimestamp)} → {ReplayJson.FormatTime(r.LastTimestamp)} ({r.DurationSeconds.ToString("0.###", Inv)} s)");
+        }
+        overview.AddRow("Table", $"nf_conntrack_max {N(r.Table.Max)}{(r.Table.Max == 0 ? " (no limit)" : "")}, {N(r.Table.BucketCount)} buckets");
+        overview.AddRow("Entries", $"{N(r.EntriesCreated)} created, {N(r.EntriesDestroyed)} destroyed");
+        string peakAt = r.PeakEntries > 0 ? $" at +{((r.PeakTimestamp - r.FirstTimestamp) / 1e9).ToString("0.###", Inv)} s ({ReplayJson.FormatTime(r.PeakTimestamp)})" : "";
+        string peakShare = r.Table.Max > 0 ? $", {(100.0 * r.PeakEntries / r.Table.Max).ToString("0.#", Inv)} % of max" : "";
+        overview.AddRow("Peak", $"[bold]{N(r.PeakEntries)}[/] entries{peakAt}{peakShare}");
+        overview.AddRow("Final", $"{N(composition.Total)} live entries at the last packet ({N(r.Table.Count)} counted, incl. expired not yet reaped); {N(composition.Assured)} ASSURED, {N(composition.Unreplied)} UNREPLIED");
+        if (r.DroppedPackets > 0)
+            overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets: table full, dropping packet[/]");
+        overview.AddRow("Engine memory", $"{Bytes(r.Table.MemoryBytes)} ({ConntrackTable.BytesPerEntry(settings.Accounting)} B per entry slot)");
+        var changed = settings.Changed().Select(c => $"{c.Name}={c.Value}").ToList();
+        if (changed.Count > 0)
+            overview.AddRow("Settings", Markup.Escape(string.Join(", ", changed)));
+        console.Write(overview);
+        console.WriteLine();
+
+        if (composition.Total > 0)
+        {
+            var states = new SpectreTable().Border(TableBorder.Rounded).Title("Final entries by protocol and state");
+            states.AddColumn("protocol / state");
+            states.AddColumn(new TableColumn("entries").RightAligned());
+            foreach (var (state, count) in composition.ByState)
+                states.AddRow(Markup.Escape(state), N(count));
+            console.Write(states);
+        }
+
+        var packets = new SpectreTable().Border(TableBorder.Rounded).Title("Packets by ct state");
+        packets.AddColumn("ct state");
+        packets.AddColumn(new TableColumn("packets").RightAligned());
+        foreach (var (state, count) in r.PacketsByState)
+            packets.AddRow(state, N(count));
+        if (r.DroppedPackets > 0)
+            packets.AddRow("[red]dropped[/]", N(r.DroppedPackets));
+        console.Write(packets);
+
+        var stats = new SpectreTable().Border(TableBorder.Rounded).Title("Statistics (conntrack -S, all CPUs summed)");
+        stats.AddColumn("counter");
+        stats.AddColumn(new TableColumn("value").RightAligned());
+        stats.AddColumn("counter");
+        stats.AddColumn(new TableColumn("value").RightAligned());
+        var counters = r.Statistics.ToList();
+        for (int i = 0; i < counters.Count; i += 2)
+        {
+            var right = i + 1 < counters.Count ? counters[i + 1] : default;
+            stats.AddRow(counters[i].Key, N(counters[i].Value), right.Key ?? "", right.Key is null ? "" : N(right.Value));
+        }
+        console.Write(stats);
+
+        long skipped = r.Skipped.Values.Sum();
+        if (skipped > 0 || r.CaptureIssues.Total > 0)
+        {
+            console.MarkupLine("[yellow]Skipped[/]");
+            foreach (var (reason, count) in r.Skipped)
+                console.MarkupLine($"  {N(count)} frames: {ReplayJson.SkipLabel(reason)}");
+            foreach (var issue in r.CaptureIssues.First)
+                console.MarkupLine($"  offset {N(issue.FileOffset)}, packet {N(issue.PacketNumber)}: {Markup.Escape(issue.Reason)}");
+            if (r.CaptureIssues.Total > r.CaptureIssues.First.Count)
+                console.MarkupLine($"  … {N(r.CaptureIssues.Total - r.CaptureIssues.First.Count)} more capture issues");
+        }
+    }
+
+    private static string N(long value) => value.ToString("N0", Inv);
+
+    private static string Bytes(long bytes) => bytes switch
+    {
+        >= 1L << 30 => $"{(bytes / (double)(1L << 30)).ToString("0.##", Inv)} GiB",
+        >= 1L << 20 => $"{(bytes / (double)(1L << 20)).ToString("0.##", Inv)} MiB",
+        >= 1L << 10 => $"{(bytes / 1024.0).ToString("0.##", Inv)} KiB",
+        _ => $"{bytes} B",
+    };
+}

@@ -1,0 +1,12 @@
+namespace Conntrack.Protocols;
+
+/// <summary>Protocols without a tracker: one entry per address pair and protocol, a fixed timeout, never ASSURED.</summary>
+internal static class GenericTracker
+{
+    public static TrackVerdict Packet(TrackerConfig config, out long timeout)
+    {
+        timeout = config.GenericTimeout;
+        return TrackVerdict.Accept;
+    }
+}
+

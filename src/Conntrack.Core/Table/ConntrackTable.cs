@@ -1,0 +1,520 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Conntrack.Flows;
+using Conntrack.Packets;
+using Conntrack.Protocols;
+using Conntrack.Settings;
+
+namespace Conntrack.Table;
+
+/// <summary>
+/// A connection-tracking table with the kernel's data model (nf_conntrack_core.c): a fixed number of
+/// hash buckets, every entry linked twice (original and reply tuple), a per-namespace limit checked
+/// when an entry is allocated, early drop, lazy expiry and a garbage collector driven by the
+/// packets' own timestamps. Entries are structs in one array linked by index; nothing is allocated
+/// per packet once the arrays have grown. Single writer: one thread per table.
+/// </summary>
+public sealed partial class ConntrackTable
+{
+    private const int Nil = -1;
+    private const int InitialCapacity = 1024;
+
+    // A slot that holds an entry (confirmed or being judged); free slots have it clear.
+    private const EntryStatus InUse = (EntryStatus)(1u << 31);
+
+    private readonly TrackerConfig _config;
+    private readonly IConntrackEventSink? _sink;
+    private readonly int[] _buckets;
+    private readonly ulong _seed0;
+    private readonly ulong _seed1;
+    private readonly int _max;
+    private readonly bool _accounting;
+    private readonly Random _random;
+
+    private Entry[] _entries;
+
+    // Two nodes per entry (2i = original tuple, 2i+1 = reply tuple): the next node in the chain.
+    // For a free slot, _next[2i] is the next free slot.
+    private int[] _next;
+    private EntryCounters[]? _counters;
+    private int _freeHead = Nil;
+    private int _used;
+    private int _count;
+    private uint _nextId = 1;
+    private ConntrackStatistics _stats;
+
+    /// <summary>Creates a table from settings; <paramref name="seed"/> fixes the hash key (tests only — a real table's key is random).</summary>
+    public ConntrackTable(ConntrackSettings settings, IConntrackEventSink? sink = null, ulong? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        _config = new TrackerConfig(settings);
+        _sink = sink;
+        _buckets = new int[settings.EffectiveBuckets];
+        Array.Fill(_buckets, Nil);
+        _max = (int)settings.Max;
+        _accounting = settings.Accounting;
+        if (seed is ulong s)
+        {
+            _seed0 = s ^ 0x243F6A8885A308D3UL;
+            _seed1 = BitOperations.RotateLeft(s, 32) ^ 0x13198A2E03707344UL;
+        }
+        else
+        {
+            Span<byte> key = stackalloc byte[16];
+            RandomNumberGenerator.Fill(key);
+            _seed0 = BitConverter.ToUInt64(key);
+            _seed1 = BitConverter.ToUInt64(key[8..]);
+        }
+        _random = new Random((int)(_seed0 ^ _seed1));
+        int capacity = _max > 0 ? Math.Min(_max, InitialCapacity) : InitialCapacity;
+        _entries = new Entry[capacity];
+        _next = new int[capacity * 2];
+        if (_accounting)
+            _counters = new EntryCounters[capacity];
+        _gcNextRun = long.MinValue;
+    }
+
+    /// <summary>Entries in the table, including expired ones the collector has not reaped yet (the kernel's <c>nf_conntrack_count</c>).</summary>
+    public int Count => _count;
+
+    /// <summary>The limit (<c>nf_conntrack_max</c>); 0 means none.</summary>
+    public int Max => _max;
+
+    /// <summary>Hash buckets after the kernel's rounding.</summary>
+    public int BucketCount => _buckets.Length;
+
+    /// <summary>Slots allocated for entries so far (grows up to <see cref="Max"/>).</summary>
+    public int Capacity => _entries.Length;
+
+    /// <summary>Bytes this table holds per entry slot: the entry, its two chain links, and counters when accounting is on.</summary>
+    public static int BytesPerEntry(bool accounting) =>
+        Unsafe.SizeOf<Entry>() + (2 * sizeof(int)) + (accounting ? Unsafe.SizeOf<EntryCounters>() : 0);
+
+    /// <summary>Bytes held by the table now: slots, links, counters and bucket heads.</summary>
+    public long MemoryBytes => ((long)_entries.Length * BytesPerEntry(_accounting)) + ((long)_buckets.Length * sizeof(int));
+
+    public ConntrackStatistics Statistics => _stats;
+
+    /// <summary>Parses an IP packet and tracks it at time <paramref name="now"/> (nanoseconds; any epoch, but monotonic).</summary>
+    public PacketVerdict Process(ReadOnlySpan<byte> ipPacket, long now)
+    {
+        PacketParser.Parse(ipPacket, 0, out var info);
+        return Process(in info, ipPacket, now);
+    }
+
+    /// <summary>Tracks an already parsed packet; <paramref name="ipPacket"/> is used only for checksum verification.</summary>
+    public PacketVerdict Process(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
+    {
+        if (now >= _gcNextRun)
+            RunCollector(now);
+
+        if (p.Status != ParseStatus.Ok)
+        {
+            _stats.Invalid++;
+            return PacketVerdict.Invalid;
+        }
+
+        byte protocol = p.Tuple.Protocol;
+        switch (protocol)
+        {
+            case IpProtocol.Tcp:
+                if (!TcpTracker.IsValidPacket(p) || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
+                    return CountInvalid();
+                break;
+            case IpProtocol.Udp:
+            case IpProtocol.UdpLite:
+                if (!UdpTracker.IsValidPacket(p) || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
+                    return CountInvalid();
+                break;
+            case IpProtocol.Sctp:
+            case IpProtocol.Dccp:
+                if (p.L4Status != L4Status.Ok)
+                    return CountInvalid();
+                break;
+            case IpProtocol.Icmp:
+            case IpProtocol.IcmpV6:
+                if (p.L4Status != L4Status.Ok || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
+                {
+                    _stats.Error++;
+                    return PacketVerdict.Invalid;
+                }
+                if (protocol == IpProtocol.Icmp && p.IcmpType > 18)
+                {
+                    // icmp_error: types beyond NR_ICMP_TYPES are errors, not queries.
+                    _stats.Error++;
+                    return PacketVerdict.Invalid;
+                }
+                if (protocol == IpProtocol.IcmpV6 && IcmpTypes.IsUntrackedV6(p.IcmpType))
+                    return PacketVerdict.Untracked;
+                if (p.IsIcmpError)
+                    return TrackIcmpError(p, now);
+                break;
+        }
+        return TrackFlow(p, now);
+    }
+
+    private PacketVerdict CountInvalid()
+    {
+        _stats.Invalid++;
+        return PacketVerdict.Invalid;
+    }
+
+    private PacketVerdict TrackFlow(in PacketInfo p, long now)
+    {
+        while (true)
+        {
+            var key = p.Tuple;
+            bool invertible = key.TryInvert(out var inverted);
+            int node = Find(key, inverted, invertible, now);
+            bool created = false;
+            if (node == Nil)
+            {
+                if (!invertible)
+                    return CountInvalid();
+                // The limit is checked here, before the tracker has judged the packet.
+                int slot = Allocate(key, now);
+                if (slot == Nil)
+                {
+                    _stats.Drop++;
+                    _sink?.OnTableFull(now);
+                    return new PacketVerdict(true, CtInfo.Invalid, Nil);
+                }
+                if (!NewEntryAccepted(ref _entries[slot], p))
+                {
+                    Free(slot);
+                    return CountInvalid();
+                }
+                node = slot * 2;
+                created = true;
+            }
+
+            int index = node >> 1;
+            int dir = node & 1;
+            ref var entry = ref _entries[index];
+            var ctinfo = dir == 1 ? CtInfo.EstablishedReply
+                : (entry.Status & EntryStatus.SeenReply) != 0 ? CtInfo.Established
+                : (entry.Status & EntryStatus.Expected) != 0 ? CtInfo.Related : CtInfo.New;
+            var statusBefore = entry.Status;
+            byte stateBefore = ProtocolStateValue(entry);
+
+            var verdict = RunTracker(ref entry, p, dir, now, out long timeout);
+            switch (verdict)
+            {
+                case TrackVerdict.Repeat:
+                    // TCP reopen: the old connection goes, and the packet is looked up again.
+                    Delete(index, now);
+                    continue;
+                case TrackVerdict.Invalid:
+                    if (created)
+                        Free(index);
+                    return CountInvalid();
+                case TrackVerdict.AcceptAndDelete:
+                    Account(index, dir, p.IpLength);
+                    Delete(index, now);
+                    return new PacketVerdict(false, ctinfo, Nil);
+                case TrackVerdict.Accept:
+                    if ((entry.Status & EntryStatus.FixedTimeout) == 0)
+                        entry.ExpiresAt = now + timeout;
+                    Account(index, dir, p.IpLength);
+                    break;
+                case TrackVerdict.AcceptUntouched:
+                    if (created)
+                        entry.ExpiresAt = now;
+                    break;
+            }
+
+            // SEEN_REPLY is set only after the tracker accepted a reply (so the first reply is judged as "unreplied").
+            if (dir == 1)
+                entry.Status |= EntryStatus.SeenReply;
+
+            if (created)
+            {
+                if (!Confirm(index))
+                    return new PacketVerdict(true, ctinfo, Nil);
+                Emit(ConntrackEventType.New, index);
+            }
+            else if (entry.Status != statusBefore || ProtocolStateValue(entry) != stateBefore)
+            {
+                Emit(ConntrackEventType.Update, index);
+            }
+            return new PacketVerdict(false, ctinfo, index);
+        }
+    }
+
+    private bool NewEntryAccepted(ref Entry entry, in PacketInfo p) => p.Tuple.Protocol switch
+    {
+        IpProtocol.Tcp => TcpTracker.New(ref entry, p, _config),
+        IpProtocol.Icmp or IpProtocol.IcmpV6 => IcmpTracker.New(p),
+        _ => true,
+    };
+
+    private TrackVerdict RunTracker(ref Entry entry, in PacketInfo p, int dir, long now, out long timeout) => p.Tuple.Protocol switch
+    {
+        IpProtocol.Tcp => TcpTracker.Packet(ref entry, p, dir, _config, out timeout),
+        IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.Packet(ref entry, now, _config, out timeout),
+        IpProtocol.Icmp or IpProtocol.IcmpV6 => IcmpTracker.Packet(p, _config, out timeout),
+        IpProtocol.Gre => GreTracker.Packet(ref entry, _config, out timeout),
+        _ => GenericTracker.Packet(_config, out timeout),
+    };
+
+    private static byte ProtocolStateValue(in Entry entry) =>
+        entry.Original.Protocol == IpProtocol.Tcp ? (byte)entry.Proto.Tcp.State : entry.Proto.Value;
+
+    /// <summary>
+    /// ICMP errors (icmp_error_message / nf_conntrack_inet_error): find the connection the quoted
+    /// packet belongs to; RELATED without touching the entry, or the <c>error</c> counter.
+    /// </summary>
+    private PacketVerdict TrackIcmpError(in PacketInfo p, long now)
+    {
+        if (!p.InnerValid || !p.InnerTuple.TryInvert(out var target))
+        {
+            _stats.Error++;
+            return PacketVerdict.Invalid;
+        }
+        // The quoted packet travelled the other way, so the entry is found through its inversion.
+        bool invertible = target.TryInvert(out var targetInverted);
+        int node = Find(target, targetInverted, invertible, now);
+        if (node == Nil)
+        {
+            _stats.Error++;
+            return PacketVerdict.Invalid;
+        }
+        // The found tuple is the target itself; the error must be heading where that direction's packets go.
+        if (!SameDestination(p.Tuple, target))
+        {
+            _stats.Error++;
+            return PacketVerdict.Invalid;
+        }
+        int index = node >> 1;
+        int dir = node & 1;
+        return new PacketVerdict(false, dir == 1 ? CtInfo.RelatedReply : CtInfo.Related, index);
+    }
+
+    private static bool SameDestination(in FlowTuple a, in FlowTuple b) =>
+        a.DstHi == b.DstHi && a.DstLo == b.DstLo && a.Family == b.Family;
+
+    private void Account(int index, int dir, int bytes)
+    {
+        if (_counters is null)
+            return;
+        ref var c = ref _counters[index];
+        c = dir == 0
+            ? c with { OriginalPackets = c.OriginalPackets + 1, OriginalBytes = c.OriginalBytes + bytes }
+            : c with { ReplyPackets = c.ReplyPackets + 1, ReplyBytes = c.ReplyBytes + bytes };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int BucketOf(in FlowTuple t)
+    {
+        // Keyed multiply-xorshift over the five tuple words; the per-table random key makes
+        // bucket placement unpredictable from outside, as the kernel's siphash key does.
+        ulong h = _seed0;
+        h = Mix(h ^ t.SrcLo);
+        h = Mix(h ^ t.DstLo);
+        h = Mix(h ^ t.MetaWord);
+        h = Mix(h ^ t.SrcHi);
+        h = Mix(h ^ t.DstHi ^ _seed1);
+        return (int)(((h >> 32) * (ulong)(uint)_buckets.Length) >> 32);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Mix(ulong x)
+    {
+        x *= 0x9E3779B97F4A7C15UL;
+        x ^= x >> 29;
+        x *= 0xBF58476D1CE4E5B9UL;
+        return x ^ (x >> 32);
+    }
+
+    /// <summary>Finds the node (2·slot + direction) whose tuple equals <paramref name="key"/>, reaping expired entries met on the way.</summary>
+    private int Find(in FlowTuple key, in FlowTuple inverted, bool invertible, long now)
+    {
+        int bucket = BucketOf(key);
+    restart:
+        for (int node = _buckets[bucket]; node != Nil; node = _next[node])
+        {
+            ref var entry = ref _entries[node >> 1];
+            if (entry.ExpiresAt <= now)
+            {
+                Delete(node >> 1, now);
+                goto restart;
+            }
+            if ((node & 1) == 0 ? entry.Original.Equals(key) : invertible && entry.Original.Equals(inverted))
+                return node;
+        }
+        return Nil;
+    }
+
+    /// <summary>Looks up a tuple in either direction without changing anything but reaping expired entries.</summary>
+    public bool TryGet(in FlowTuple tuple, long now, out EntryView entry)
+    {
+        bool invertible = tuple.TryInvert(out var inverted);
+        int node = Find(tuple, inverted, invertible, now);
+        if (node == Nil)
+        {
+            entry = default;
+            return false;
+        }
+        entry = View(node >> 1);
+        return true;
+    }
+
+    private int Allocate(in FlowTuple original, long now)
+    {
+        _count++;
+        if (_max != 0 && _count > _max && !EarlyDrop(original, now))
+        {
+            _count--;
+            _gcEarlyDrop = true;
+            return Nil;
+        }
+        int slot = _freeHead;
+        if (slot != Nil)
+        {
+            _freeHead = _next[slot * 2];
+        }
+        else
+        {
+            if (_used == _entries.Length)
+                Grow();
+            slot = _used++;
+        }
+        ref var entry = ref _entries[slot];
+        entry = default;
+        entry.Original = original;
+        entry.CreatedAt = now;
+        entry.ExpiresAt = now;
+        entry.Status = InUse;
+        entry.Id = _nextId++;
+        if (_counters is not null)
+            _counters[slot] = default;
+        return slot;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow()
+    {
+        int capacity = _entries.Length * 2;
+        if (_max > 0)
+            capacity = Math.Min(capacity, _max);
+        Array.Resize(ref _entries, capacity);
+        Array.Resize(ref _next, capacity * 2);
+        if (_counters is not null)
+            Array.Resize(ref _counters, capacity);
+    }
+
+    /// <summary>Releases a slot that was never confirmed (the kernel frees the unconfirmed entry silently).</summary>
+    private void Free(int slot)
+    {
+        _entries[slot].Status = EntryStatus.None;
+        _next[slot * 2] = _freeHead;
+        _freeHead = slot;
+        _count--;
+    }
+
+    /// <summary>
+    /// Inserts both tuples at the head of their chains (__nf_conntrack_confirm), refusing when
+    /// either chain is longer than a random limit of 50–79 nodes (stat <c>chaintoolong</c>).
+    /// </summary>
+    private bool Confirm(int slot)
+    {
+        ref var entry = ref _entries[slot];
+        entry.Original.TryInvert(out var reply);
+        int originalBucket = BucketOf(entry.Original);
+        int replyBucket = BucketOf(reply);
+        int limit = 50 + _random.Next(30);
+        if (ChainLength(originalBucket, limit) > limit || ChainLength(replyBucket, limit) > limit)
+        {
+            _stats.ChainTooLong++;
+            _stats.InsertFailed++;
+            Free(slot);
+            return false;
+        }
+        entry.Status |= EntryStatus.Confirmed;
+        _next[slot * 2] = _buckets[originalBucket];
+        _buckets[originalBucket] = slot * 2;
+        _next[(slot * 2) + 1] = _buckets[replyBucket];
+        _buckets[replyBucket] = (slot * 2) + 1;
+        return true;
+    }
+
+    private int ChainLength(int bucket, int limit)
+    {
+        int length = 0;
+        for (int node = _buckets[bucket]; node != Nil && length <= limit; node = _next[node])
+            length++;
+        return length;
+    }
+
+    /// <summary>Removes a confirmed entry: DESTROY event, both nodes unlinked, slot freed.</summary>
+    private void Delete(int slot, long now)
+    {
+        _ = now;
+        Emit(ConntrackEventType.Destroy, slot);
+        ref var entry = ref _entries[slot];
+        entry.Original.TryInvert(out var reply);
+        Unlink(BucketOf(entry.Original), slot * 2);
+        Unlink(BucketOf(reply), (slot * 2) + 1);
+        Free(slot);
+    }
+
+    private void Unlink(int bucket, int node)
+    {
+        int current = _buckets[bucket];
+        if (current == node)
+        {
+            _buckets[bucket] = _next[node];
+            return;
+        }
+        while (current != Nil)
+        {
+            int following = _next[current];
+            if (following == node)
+            {
+                _next[current] = _next[node];
+                return;
+            }
+            current = following;
+        }
+    }
+
+    private void Emit(ConntrackEventType type, int slot)
+    {
+        if (_sink is null)
+            return;
+        var view = View(slot);
+        _sink.OnEvent(type, view);
+    }
+
+    private EntryView View(int slot) =>
+        new(_entries[slot], _counters is null ? default : _counters[slot], _counters is not null);
+
+    /// <summary>Removes the entry holding <paramref name="tuple"/> (either direction), as <c>conntrack -D</c>.</summary>
+    public bool Remove(in FlowTuple tuple, long now)
+    {
+        bool invertible = tuple.TryInvert(out var inverted);
+        int node = Find(tuple, inverted, invertible, now);
+        if (node == Nil)
+            return false;
+        Delete(node >> 1, now);
+        return true;
+    }
+
+    /// <summary>
+    /// The live entries at <paramref name="now"/> (expired ones are skipped, as a /proc read would
+    /// reap them), in creation order. For dumps and reports, not for the packet path.
+    /// </summary>
+    public IReadOnlyList<EntryView> Snapshot(long now)
+    {
+        var list = new List<EntryView>(_count);
+        for (int slot = 0; slot < _used; slot++)
+        {
+            ref var entry = ref _entries[slot];
+            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.ExpiresAt > now)
+                list.Add(View(slot));
+        }
+        list.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        return list;
+    }
+}

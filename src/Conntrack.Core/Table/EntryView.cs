@@ -1,0 +1,58 @@
+using Conntrack.Flows;
+using Conntrack.Protocols;
+
+namespace Conntrack.Table;
+
+/// <summary>A read-only snapshot of one entry, for events, dumps and reports.</summary>
+public readonly struct EntryView
+{
+    internal EntryView(in Entry entry, in EntryCounters counters, bool hasCounters)
+    {
+        Original = entry.Original;
+        Reply = entry.Original.TryInvert(out var reply) ? reply : default;
+        Status = entry.Status;
+        ExpiresAt = entry.ExpiresAt;
+        CreatedAt = entry.CreatedAt;
+        Id = entry.Id;
+        ProtocolStateValue = entry.Original.Protocol == IpProtocol.Tcp ? (byte)entry.Proto.Tcp.State : entry.Proto.Value;
+        Counters = counters;
+        HasCounters = hasCounters;
+    }
+
+    public FlowTuple Original { get; }
+    public FlowTuple Reply { get; }
+    public EntryStatus Status { get; }
+
+    /// <summary>Absolute expiry, capture nanoseconds.</summary>
+    public long ExpiresAt { get; }
+
+    /// <summary>Time of the entry's first packet, capture nanoseconds.</summary>
+    public long CreatedAt { get; }
+
+    /// <summary>Unique id within the table (conntrack's <c>id=</c>).</summary>
+    public uint Id { get; }
+
+    /// <summary>The protocol's state number (TCP: <see cref="TcpConnState"/>).</summary>
+    public byte ProtocolStateValue { get; }
+
+    public EntryCounters Counters { get; }
+
+    /// <summary>True when accounting (<c>nf_conntrack_acct</c>) was on, so <see cref="Counters"/> is meaningful.</summary>
+    public bool HasCounters { get; }
+
+    public byte Protocol => Original.Protocol;
+    public bool IsAssured => (Status & EntryStatus.Assured) != 0;
+    public bool IsUnreplied => (Status & EntryStatus.SeenReply) == 0;
+
+    /// <summary>TCP state, or <see cref="TcpConnState.None"/> for other protocols.</summary>
+    public TcpConnState TcpState => Protocol == IpProtocol.Tcp ? (TcpConnState)ProtocolStateValue : TcpConnState.None;
+
+    /// <summary>State name as /proc prints it (TCP only; null for protocols without one).</summary>
+    public string? StateName => Protocol == IpProtocol.Tcp ? TcpTracker.StateName(TcpState) : null;
+
+    /// <summary>Remaining lifetime in whole seconds at <paramref name="now"/>, as the kernel shows it (floor, never negative).</summary>
+    public long RemainingSeconds(long now) => Math.Max(0, (ExpiresAt - now) / 1_000_000_000);
+}
+
+/// <summary>Per-direction packet and byte counters (the kernel's ACCT extension).</summary>
+public readonly record struct EntryCounters(long OriginalPackets, long OriginalBytes, long ReplyPackets, long ReplyBytes);

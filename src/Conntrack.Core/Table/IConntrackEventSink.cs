@@ -1,0 +1,16 @@
+namespace Conntrack.Table;
+
+/// <summary>
+/// Receives table events. Called synchronously on the packet path: implementations must be quick
+/// and must not call back into the table.
+/// </summary>
+public interface IConntrackEventSink
+{
+    /// <summary>An entry was confirmed (New), changed state or status (Update), or left the table (Destroy).</summary>
+    void OnEvent(ConntrackEventType type, in EntryView entry);
+
+    /// <summary>A packet was dropped because the table was full and early drop found nothing to evict.</summary>
+    void OnTableFull(long timestampNanoseconds)
+    {
+    }
+}
