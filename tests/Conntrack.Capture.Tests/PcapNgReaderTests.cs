@@ -107,7 +107,7 @@ public class PcapNgReaderTests
         var (records, issues, _) = CaptureAssert.ReadAll([.. bytes]);
         var only = Assert.Single(records);
         Assert.Equal("01020304", only.DataHex);
-        Assert.Equal(1_000_000, only.Timestamp); // 1000 ticks of the default microsecond
+        Assert.Equal(1_000, only.Timestamp); // one tick of the default microsecond resolution
         Assert.Equal(0, issues.Total);
 
         // Same through a pipe, where skipping means reading.

@@ -70,7 +70,7 @@ internal sealed class PcapNgRecordSource : RecordSource
             uint type = Read32(Input.Peek(0, 4));
             if (type == SectionHeaderType && available >= MinBlockLength && !TrySetByteOrder(Input.Peek(8, 4)))
             {
-                if (Recover(offset, isPacket: false, Problem.BadByteOrder, BinaryPrimitives.ReadUInt32BigEndian(Input.Peek(8, 4)), 0))
+                if (Recover(offset, SectionHeaderType, Problem.BadByteOrder, BinaryPrimitives.ReadUInt32BigEndian(Input.Peek(8, 4)), 0))
                 {
                     continue;
                 }
@@ -97,7 +97,7 @@ internal sealed class PcapNgRecordSource : RecordSource
                 if (!isPacket)
                 {
                     // Large non-packet blocks (name tables, custom data) are legitimate: stream past them.
-                    if (SkipLargeBlock(offset, length))
+                    if (SkipLargeBlock(offset, type, length))
                     {
                         continue;
                     }
@@ -128,7 +128,7 @@ internal sealed class PcapNgRecordSource : RecordSource
 
             if (problem is Problem found)
             {
-                if (Recover(offset, isPacket, found, length, detail))
+                if (Recover(offset, type, found, length, detail))
                 {
                     continue;
                 }
@@ -211,8 +211,9 @@ internal sealed class PcapNgRecordSource : RecordSource
     /// Skips an unusable block by scanning for the next valid one. Records one issue either way;
     /// returns false (and stops) when nothing valid follows within the resync window.
     /// </summary>
-    private bool Recover(long offset, bool isPacket, Problem problem, uint length, long detail)
+    private bool Recover(long offset, uint type, Problem problem, uint length, long detail)
     {
+        bool isPacket = IsPacketBlock(type);
         int skip = FindNextBlock();
         IssueKind kind = isPacket ? IssueKind.Skipped : IssueKind.Other;
         if (skip > 0)
@@ -223,9 +224,9 @@ internal sealed class PcapNgRecordSource : RecordSource
             return true;
         }
 
-        if (problem == Problem.Overrun)
+        if (problem == Problem.Overrun && IsKnownBlock(type))
         {
-            // Nothing valid follows: this is simply a file cut short.
+            // A real block and nothing valid after it: the file was cut short.
             Issues.Add(isPacket ? IssueKind.Truncated : IssueKind.Other, offset, PacketNumber, $"truncated {(isPacket ? "record" : "block")}: header says {length} bytes, {detail} available");
         }
         else
@@ -280,11 +281,11 @@ internal sealed class PcapNgRecordSource : RecordSource
         return -1;
     }
 
-    private bool SkipLargeBlock(long offset, uint length)
+    private bool SkipLargeBlock(long offset, uint type, uint length)
     {
         if (Input.Length is long total && offset + length > total)
         {
-            return Recover(offset, isPacket: false, Problem.Overrun, length, total - offset);
+            return Recover(offset, type, Problem.Overrun, length, total - offset);
         }
 
         Input.Skip(length - 4);

@@ -41,7 +41,8 @@ internal static class HumanReport
 
         if (composition.Total > 0)
         {
-            var states = new SpectreTable().Border(TableBorder.Rounded).Title("Final entries by protocol and state");
+            console.MarkupLine("[bold]Final entries by protocol and state[/]");
+            var states = new SpectreTable().Border(TableBorder.Rounded);
             states.AddColumn("protocol / state");
             states.AddColumn(new TableColumn("entries").RightAligned());
             foreach (var (state, count) in composition.ByState)
@@ -49,7 +50,8 @@ internal static class HumanReport
             console.Write(states);
         }
 
-        var packets = new SpectreTable().Border(TableBorder.Rounded).Title("Packets by ct state");
+        console.MarkupLine("[bold]Packets by ct state[/]");
+        var packets = new SpectreTable().Border(TableBorder.Rounded);
         packets.AddColumn("ct state");
         packets.AddColumn(new TableColumn("packets").RightAligned());
         foreach (var (state, count) in r.PacketsByState)
@@ -58,7 +60,8 @@ internal static class HumanReport
             packets.AddRow("[red]dropped[/]", N(r.DroppedPackets));
         console.Write(packets);
 
-        var stats = new SpectreTable().Border(TableBorder.Rounded).Title("Statistics (conntrack -S, all CPUs summed)");
+        console.MarkupLine("[bold]Statistics[/] (conntrack -S, all CPUs summed)");
+        var stats = new SpectreTable().Border(TableBorder.Rounded);
         stats.AddColumn("counter");
         stats.AddColumn(new TableColumn("value").RightAligned());
         stats.AddColumn("counter");

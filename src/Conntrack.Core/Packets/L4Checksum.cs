@@ -8,11 +8,12 @@ public static class L4Checksum
 {
     /// <summary>
     /// True when the L4 checksum is correct, or cannot be checked because the capture cut the packet
-    /// short (the kernel saw the whole packet; we give it the benefit of the doubt).
+    /// short (the kernel saw the whole packet; we give it the benefit of the doubt), or because the
+    /// packet is a first fragment (the checksum covers the reassembled datagram the kernel would see).
     /// </summary>
     public static bool IsValid(ReadOnlySpan<byte> packet, in PacketInfo p)
     {
-        if (p.Truncated || p.L4Offset + p.L4Length > packet.Length)
+        if (p.Truncated || p.FirstFragment || p.L4Offset + p.L4Length > packet.Length)
             return true;
         var l4 = packet.Slice(p.L4Offset, p.L4Length);
         byte protocol = p.Tuple.Protocol;

@@ -174,8 +174,9 @@ public static class PacketParser
         if (info.Tuple.Protocol == IpProtocol.Udp)
         {
             int udpLength = BinaryPrimitives.ReadUInt16BigEndian(l4[4..]);
-            // udp_error: length field beyond the packet or below the header size.
-            if (udpLength > info.L4Length || udpLength < 8)
+            // udp_error: length field beyond the packet or below the header size. A first fragment
+            // stands for the datagram the kernel would see after reassembly, whose length the field gives.
+            if ((udpLength > info.L4Length && !info.FirstFragment) || udpLength < 8)
                 info.L4Status = L4Status.Malformed;
             info.PayloadLength = Math.Max(0, udpLength - 8);
         }

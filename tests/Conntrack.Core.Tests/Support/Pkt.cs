@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Net;
+using Conntrack.Capture;
 using Conntrack.Flows;
 using Conntrack.Packets;
+using TcpFlags = Conntrack.Packets.TcpFlags;
 
 namespace Conntrack.Core.Tests.Support;
 
@@ -137,15 +139,48 @@ internal static class Pkt
         return (ushort)~sum;
     }
 
-    public static byte[] Tcp(string src, ushort sport, string dst, ushort dport, TcpFlags flags, uint seq = 0, uint ack = 0,
-        ushort window = 64240, int payload = 0, byte[]? options = null) =>
-        Ip(src, dst, IpProtocol.Tcp, TcpSegment(sport, dport, flags, seq, ack, window, options ?? [], payload));
+    // The common packets come from Conntrack.Capture's PacketBuilder (valid IP and L4 checksums).
+    private static uint V4(string address) => BinaryPrimitives.ReadUInt32BigEndian(IPAddress.Parse(address).GetAddressBytes());
 
-    public static byte[] Udp(string src, ushort sport, string dst, ushort dport, int payload = 0) =>
-        Ip(src, dst, IpProtocol.Udp, UdpDatagram(sport, dport, payload));
+    private static byte[] V6Bytes(string address) => IPAddress.Parse(address).GetAddressBytes();
+
+    private static byte[] Build(Func<byte[], int> write)
+    {
+        var buffer = new byte[2048];
+        int length = write(buffer);
+        return buffer[..length];
+    }
+
+    public static byte[] Tcp(string src, ushort sport, string dst, ushort dport, TcpFlags flags, uint seq = 0, uint ack = 0,
+        ushort window = 64240, int payload = 0, byte[]? options = null)
+    {
+        var data = new byte[payload];
+        data.AsSpan().Fill((byte)'x');
+        var f = (Capture.TcpFlags)(byte)flags;
+        return IsV6(src)
+            ? Build(b => PacketBuilder.Tcp6(b, V6Bytes(src), V6Bytes(dst), sport, dport, f, seq, ack, window, data, options))
+            : Build(b => PacketBuilder.Tcp4(b, V4(src), V4(dst), sport, dport, f, seq, ack, window, data, options));
+    }
+
+    public static byte[] Udp(string src, ushort sport, string dst, ushort dport, int payload = 0)
+    {
+        var data = new byte[payload];
+        data.AsSpan().Fill((byte)'u');
+        return IsV6(src)
+            ? Build(b => PacketBuilder.Udp6(b, V6Bytes(src), V6Bytes(dst), sport, dport, data))
+            : Build(b => PacketBuilder.Udp4(b, V4(src), V4(dst), sport, dport, data));
+    }
 
     public static byte[] Icmp(string src, string dst, byte type, byte code = 0, ushort id = 0, ushort sequence = 0, byte[]? body = null) =>
-        Ip(src, dst, IsV6(src) ? IpProtocol.IcmpV6 : IpProtocol.Icmp, IcmpMessage(type, code, id, sequence, body ?? []));
+        IsV6(src)
+            ? Build(b => PacketBuilder.Icmp6(b, V6Bytes(src), V6Bytes(dst), type, code, id, sequence, body))
+            : Build(b => PacketBuilder.Icmp4(b, V4(src), V4(dst), type, code, id, sequence, body));
+
+    /// <summary>A packet of a protocol without a tracker (ESP, OSPF, GRE …) carrying <paramref name="payload"/>.</summary>
+    public static byte[] Generic(string src, string dst, byte protocol, byte[] payload) =>
+        IsV6(src)
+            ? Build(b => PacketBuilder.Generic6(b, V6Bytes(src), V6Bytes(dst), protocol, payload))
+            : Build(b => PacketBuilder.Generic4(b, V4(src), V4(dst), protocol, payload));
 
     /// <summary>An ICMP error (e.g. type 3 code 3) quoting the first 28 (IPv4) or 48 (IPv6) bytes of <paramref name="quoted"/>.</summary>
     public static byte[] IcmpError(string src, string dst, byte type, byte code, byte[] quoted)
