@@ -265,6 +265,17 @@ public class MalformedInputTests
         Assert.Equal("simple packet block needs interface 0, but the section has 0 interfaces", issues.First[1].Reason);
     }
 
+    [Theory]
+    [InlineData("03000000 0c000000 0c000000", "simple packet block of 12 bytes is too short (expected at least 16)")]
+    [InlineData("06000000 1c000000 00000000 00000000 00000000 00000000 1c000000", "enhanced packet block of 28 bytes is too short (expected at least 32)")]
+    [InlineData("02000000 1c000000 00000000 00000000 00000000 00000000 1c000000", "obsolete packet block of 28 bytes is too short (expected at least 32)")]
+    public void Pcapng_packet_blocks_too_short_for_their_header_are_skipped(string block, string reason)
+    {
+        var (records, issues, _) = CaptureAssert.ReadAll(Hex.Parse($"{NgStart} {block} {Epb(2)}"));
+        Assert.Equal(2, Assert.Single(records).PacketNumber);
+        Assert.Equal(new CaptureIssue(48, 1, reason), Assert.Single(issues.First));
+    }
+
     [Fact]
     public void Pcapng_captured_length_beyond_the_block_is_skipped()
     {

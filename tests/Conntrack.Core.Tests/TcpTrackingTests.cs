@@ -163,10 +163,16 @@ public sealed class TcpTrackingTests
         Assert.False(e.IsUnreplied);
         Assert.Equal(300, _h.TimeoutOf(_c.Tuple)); // the first reply is still judged "no reply yet" (§10.4)
 
-        v = _h.SendAfter(0.01, _c.C(TcpFlags.Ack | TcpFlags.Psh, 7000, 9000, payload: 10));
+        v = _h.SendAfter(0.01, _c.C(TcpFlags.Ack, 7000, 9000, window: 1000));
         Assert.Equal(CtInfo.Established, v.State);
         e = _h.Entry(_c.Tuple);
         Assert.True(e.IsAssured);
+        Assert.Equal(432000, _h.TimeoutOf(_c.Tuple));
+
+        // §4.5 item 8.3: unacknowledged data → UNACK (300 s) until the peer acknowledges it.
+        _h.SendAfter(0.01, _c.C(TcpFlags.Ack | TcpFlags.Psh, 7000, 9000, payload: 10));
+        Assert.Equal(300, _h.TimeoutOf(_c.Tuple));
+        _h.SendAfter(0.01, _c.S(TcpFlags.Ack, 9000, 7010));
         Assert.Equal(432000, _h.TimeoutOf(_c.Tuple));
     }
 

@@ -32,6 +32,12 @@ public sealed class ReplayResult
     public required IReadOnlyDictionary<string, long> PacketsByState { get; init; }
     public long DroppedPackets { get; init; }
 
+    /// <summary>Fragments held for reassembly (each completed datagram is then tracked once).</summary>
+    public long HeldFragments { get; init; }
+
+    /// <summary>Packets the IP layer refused (broken header, failed reassembly, martian addresses).</summary>
+    public long DiscardedPackets { get; init; }
+
     public required IReadOnlyDictionary<SkipReason, long> Skipped { get; init; }
     public required CaptureIssues CaptureIssues { get; init; }
 

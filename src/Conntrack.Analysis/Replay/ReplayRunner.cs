@@ -1,5 +1,4 @@
 using Conntrack.Capture;
-using Conntrack.Packets;
 using Conntrack.Table;
 
 namespace Conntrack.Analysis.Replay;
@@ -20,7 +19,7 @@ public static class ReplayRunner
         var table = new ConntrackTable(options.Settings, counters, options.HashSeed);
         Span<long> states = stackalloc long[256];
         Span<long> skipped = stackalloc long[3];
-        long records = 0, packets = 0, bytes = 0, dropped = 0;
+        long records = 0, packets = 0, bytes = 0, dropped = 0, held = 0, discarded = 0;
         long first = 0, last = 0, peakAt = 0;
         int peak = 0;
         long? length = reader.Length;
@@ -49,18 +48,27 @@ public static class ReplayRunner
             // Time never runs backwards inside the engine; a capture that does is clamped to its latest time.
             if (packets > 0 && now < last)
                 now = last;
-            var ip = record.Data.Slice(network.Offset, network.Length);
-            PacketParser.Parse(ip, 0, out var info);
-            var verdict = table.Process(in info, ip, now);
+            var verdict = table.Process(record.Data.Slice(network.Offset, network.Length), now);
             if (packets == 0)
                 first = now;
             last = now;
             packets++;
             bytes += record.OriginalLength;
-            if (verdict.Dropped)
-                dropped++;
-            else
-                states[(int)verdict.State]++;
+            switch (verdict.Fate)
+            {
+                case PacketFate.Accepted:
+                    states[(int)verdict.State]++;
+                    break;
+                case PacketFate.Dropped:
+                    dropped++;
+                    break;
+                case PacketFate.Held:
+                    held++;
+                    break;
+                default:
+                    discarded++;
+                    break;
+            }
             if (table.Count > peak)
             {
                 peak = table.Count;
@@ -98,6 +106,8 @@ public static class ReplayRunner
             PeakTimestamp = peakAt,
             PacketsByState = byState,
             DroppedPackets = dropped,
+            HeldFragments = held,
+            DiscardedPackets = discarded,
             Skipped = skippedMap,
             CaptureIssues = reader.Issues,
             FinalEntries = table.Snapshot(last),

@@ -38,6 +38,8 @@ public static class ReplayJson
             w.WriteNumber(state, count);
         w.WriteEndObject();
         w.WriteNumber("dropped_packets", r.DroppedPackets);
+        w.WriteNumber("held_fragments", r.HeldFragments);
+        w.WriteNumber("discarded_packets", r.DiscardedPackets);
 
         w.WriteStartObject("stats");
         foreach (var (name, value) in r.Statistics.ToList())

@@ -91,6 +91,7 @@ internal sealed class PcapNgRecordSource : RecordSource
             if (length < minimum || length % 4 != 0)
             {
                 problem = Problem.BadLength;
+                detail = minimum;
             }
             else if (length > CaptureLimits.MaxBufferedBlock)
             {
@@ -189,7 +190,7 @@ internal sealed class PcapNgRecordSource : RecordSource
     private static string Describe(Problem problem, uint length, long detail) => problem switch
     {
         Problem.BadByteOrder => string.Create(CultureInfo.InvariantCulture, $"section header byte-order magic {length:x8} is invalid (expected 1a2b3c4d)"),
-        Problem.BadLength => string.Create(CultureInfo.InvariantCulture, $"block length {length} is invalid (expected a multiple of 4, at least {MinBlockLength})"),
+        Problem.BadLength => string.Create(CultureInfo.InvariantCulture, $"block length {length} is invalid (expected a multiple of 4, at least {detail})"),
         Problem.PacketTooLarge => string.Create(CultureInfo.InvariantCulture, $"packet block length {length} exceeds the {CaptureLimits.MaxBufferedBlock}-byte limit"),
         Problem.Overrun => string.Create(CultureInfo.InvariantCulture, $"block length {length} runs past the end of the file ({detail} bytes available)"),
         _ => string.Create(CultureInfo.InvariantCulture, $"trailing block length {detail} does not match leading length {length}"),
@@ -266,7 +267,8 @@ internal sealed class PcapNgRecordSource : RecordSource
             }
 
             uint length = Read32(header[4..], bigEndian);
-            if (length < MinBlockLength || length % 4 != 0 || length > CaptureLimits.MaxBufferedBlock)
+            uint minimum = type == SectionHeaderType ? (uint)MinSectionHeaderLength : MinBlockLength;
+            if (length < minimum || length % 4 != 0 || length > CaptureLimits.MaxBufferedBlock)
             {
                 continue;
             }
@@ -402,6 +404,12 @@ internal sealed class PcapNgRecordSource : RecordSource
     private bool TrySimplePacket(long offset, ReadOnlySpan<byte> block, out CaptureRecord record)
     {
         record = default;
+        if (block.Length < SimplePacketHeaderLength + 4)
+        {
+            Issues.Add(IssueKind.Skipped, offset, PacketNumber, $"simple packet block of {block.Length} bytes is too short (expected at least {SimplePacketHeaderLength + 4})");
+            return false;
+        }
+
         if (_interfaces.Count == 0 || !_interfaces[0].IsValid)
         {
             Issues.Add(IssueKind.Skipped, offset, PacketNumber, $"simple packet block needs interface 0, but the section has {_interfaces.Count} interfaces");

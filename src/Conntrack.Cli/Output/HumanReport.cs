@@ -58,6 +58,10 @@ internal static class HumanReport
             packets.AddRow(state, N(count));
         if (r.DroppedPackets > 0)
             packets.AddRow("[red]dropped[/]", N(r.DroppedPackets));
+        if (r.HeldFragments > 0)
+            packets.AddRow("fragment held for reassembly", N(r.HeldFragments));
+        if (r.DiscardedPackets > 0)
+            packets.AddRow("discarded by the IP layer", N(r.DiscardedPackets));
         console.Write(packets);
 
         console.MarkupLine("[bold]Statistics[/] (conntrack -S, all CPUs summed)");

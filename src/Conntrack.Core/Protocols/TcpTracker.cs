@@ -4,10 +4,9 @@ using Conntrack.Table;
 namespace Conntrack.Protocols;
 
 /// <summary>
-/// TCP connection tracking after nf_conntrack_proto_tcp.c: flag validation (<c>tcp_error</c>),
-/// first-packet rules (<c>tcp_new</c>), the transition table, reopen, RST handling, ASSURED and
-/// timeout selection. Sequence-window checks (<c>tcp_in_window</c>) are not applied yet: every
-/// in-state packet is treated as in window, as with <c>nf_conntrack_tcp_be_liberal=1</c>.
+/// TCP connection tracking after nf_conntrack_proto_tcp.c (6.18): flag validation (<c>tcp_error</c>),
+/// first-packet rules (<c>tcp_new</c>), the transition table, reopen and resynchronisation, RST
+/// sequence rules, window tracking (<see cref="TcpWindow"/>), ASSURED and timeout selection.
 /// </summary>
 internal static class TcpTracker
 {
@@ -44,14 +43,20 @@ internal static class TcpTracker
         var next = TcpTransitionTable.Next(0, FlagClass(p.TcpFlags), TcpConnState.None);
         ref var tcp = ref entry.Proto.Tcp;
         tcp = default;
+        uint end = TcpWindow.SegmentEnd(p);
         if (next == TcpConnState.SynSent)
         {
-            InitSender(ref tcp.Original, p, pickup: false);
+            tcp.Original.End = end;
+            tcp.Original.MaxWindow = Math.Max(1u, p.Window);
+            tcp.Original.MaxEnd = end;
+            TcpWindow.ReadOptions(ref tcp.Original, p);
         }
         else if (next == TcpConnState.Established && config.TcpLoose)
         {
-            // Mid-stream pickup: window unknown, so neither side is ever window-checked.
-            InitSender(ref tcp.Original, p, pickup: true);
+            // Mid-stream pickup: the window is unknown, so neither side is ever window-checked.
+            tcp.Original.End = end;
+            tcp.Original.MaxWindow = Math.Max(1u, p.Window);
+            tcp.Original.MaxEnd = end + tcp.Original.MaxWindow;
             tcp.Original.Flags = TcpWindowFlags.SackPermitted | TcpWindowFlags.BeLiberal;
             tcp.Reply.Flags = TcpWindowFlags.SackPermitted | TcpWindowFlags.BeLiberal;
         }
@@ -59,136 +64,127 @@ internal static class TcpTracker
         {
             return false;
         }
-        tcp.State = TcpConnState.None;
         tcp.LastIndex = TcpTransitionTable.NoFlags;
         return true;
     }
 
-    private static void InitSender(ref TcpWindowState sender, in PacketInfo p, bool pickup)
-    {
-        uint end = SegmentEnd(p);
-        sender.End = end;
-        sender.MaxWindow = Math.Max(1u, p.Window);
-        sender.MaxEnd = pickup ? end + sender.MaxWindow : end;
-        if (p.WindowScale >= 0)
-        {
-            sender.Scale = (byte)p.WindowScale;
-            sender.Flags |= TcpWindowFlags.WindowScale;
-        }
-        if (p.SackPermitted)
-            sender.Flags |= TcpWindowFlags.SackPermitted;
-    }
-
-    private static uint SegmentEnd(in PacketInfo p) =>
-        p.Seq + (uint)p.PayloadLength + ((p.TcpFlags & TcpFlags.Syn) != 0 ? 1u : 0u) + ((p.TcpFlags & TcpFlags.Fin) != 0 ? 1u : 0u);
-
-    /// <summary><c>nf_conntrack_tcp_packet</c> for an entry that exists (or was just created by <see cref="New"/>).</summary>
-    public static TrackVerdict Packet(ref Entry entry, in PacketInfo p, int dir, TrackerConfig config, out long timeout)
+    /// <summary><c>nf_conntrack_tcp_packet</c> for an entry that exists (or was just accepted by <see cref="New"/>).</summary>
+    public static TrackVerdict Packet(ref Entry entry, in PacketInfo p, int dir, TrackerConfig config, long now, out long timeout)
     {
         timeout = 0;
         ref var tcp = ref entry.Proto.Tcp;
         int index = FlagClass(p.TcpFlags);
         var old = tcp.State;
         var next = TcpTransitionTable.Next(dir, index, old);
-        uint end = SegmentEnd(p);
+        bool skipWindow = false;
 
-        if (next == TcpConnState.SynSent && old >= TcpConnState.TimeWait && old != TcpConnState.SynSent2)
+        switch (next)
         {
-            // Reopen: allowed when a FIN closed the old connection, or this side reset it.
-            bool closedByFin = ((tcp.Original.Flags | tcp.Reply.Flags) & TcpWindowFlags.CloseInit) != 0;
-            bool resetBySameSide = tcp.LastDirection == dir && tcp.LastIndex == TcpTransitionTable.Rst;
-            if (closedByFin || resetBySameSide)
-                return TrackVerdict.Repeat;
-            next = TcpConnState.Ignore;
-        }
-
-        if (next == TcpConnState.Ignore)
-        {
-            // A SYN/ACK answering a SYN we ignored from the other side re-synchronises the entry.
-            if (index == TcpTransitionTable.SynAck && tcp.LastIndex == TcpTransitionTable.Syn &&
-                tcp.LastDirection != dir && p.Ack == tcp.LastEnd)
-            {
-                old = TcpConnState.SynSent;
-                next = TcpConnState.SynRecv;
-                ref var initiator = ref dir == 0 ? ref tcp.Reply : ref tcp.Original;
-                initiator.End = tcp.LastEnd;
-                initiator.MaxEnd = tcp.LastEnd;
-                initiator.MaxWindow = Math.Max(1u, tcp.LastWindow);
-                initiator.Scale = tcp.LastWindowScale;
-                initiator.Flags = tcp.LastFlags & (TcpWindowFlags.WindowScale | TcpWindowFlags.SackPermitted);
-                ref var responder = ref dir == 0 ? ref tcp.Original : ref tcp.Reply;
-                responder = default;
-                InitSender(ref responder, p, pickup: false);
-            }
-            else
-            {
-                tcp.LastIndex = (byte)index;
-                tcp.LastDirection = (byte)dir;
-                tcp.LastSeq = p.Seq;
-                tcp.LastEnd = end;
-                tcp.LastWindow = p.Window;
-                tcp.LastFlags = TcpWindowFlags.None;
-                if (index == TcpTransitionTable.Syn && dir == 0)
+            case TcpConnState.SynSent when old >= TcpConnState.TimeWait:
+            case TcpConnState.Ignore:
+                // Reopen (RFC 1122 TIME-WAIT assassination): allowed when a FIN closed the old
+                // connection, or when this side reset it; otherwise the SYN is only ignored.
+                if (next == TcpConnState.SynSent &&
+                    (((tcp.Original.Flags | tcp.Reply.Flags) & TcpWindowFlags.CloseInit) != 0 ||
+                     (tcp.LastDirection == dir && tcp.LastIndex == TcpTransitionTable.Rst)))
                 {
-                    tcp.LastWindowScale = p.WindowScale >= 0 ? (byte)p.WindowScale : (byte)0;
-                    if (p.WindowScale >= 0)
-                        tcp.LastFlags |= TcpWindowFlags.WindowScale;
-                    if (p.SackPermitted)
-                        tcp.LastFlags |= TcpWindowFlags.SackPermitted;
-                    if (old == TcpConnState.LastAck)
-                        tcp.LastFlags |= TcpWindowFlags.ChallengeAck;
+                    return TrackVerdict.Repeat;
                 }
+                if (index == TcpTransitionTable.SynAck && tcp.LastIndex == TcpTransitionTable.Syn &&
+                    tcp.LastDirection != dir && p.Ack == tcp.LastEnd)
+                {
+                    // The SYN/ACK answers a SYN we ignored: client and server are in sync, we are not.
+                    // Take the ignored SYN as the opening and start over from SYN_SENT.
+                    old = TcpConnState.SynSent;
+                    next = TcpConnState.SynRecv;
+                    ref var opener = ref Side(ref tcp, tcp.LastDirection);
+                    opener.End = tcp.LastEnd;
+                    opener.MaxEnd = tcp.LastEnd;
+                    opener.MaxWindow = tcp.LastWindow == 0 ? 1u : tcp.LastWindow;
+                    opener.Scale = tcp.LastWindowScale;
+                    tcp.LastFlags &= ~TcpWindowFlags.ChallengeAck;
+                    opener.Flags = tcp.LastFlags;
+                    ref var responder = ref Side(ref tcp, dir);
+                    responder.End = responder.MaxEnd = responder.MaxWindow = responder.MaxAck = 0;
+                    responder.Scale = 0;
+                    responder.Flags &= TcpWindowFlags.BeLiberal;
+                    break;
+                }
+                RememberIgnored(ref tcp, p, dir, index, old);
                 return TrackVerdict.AcceptUntouched;
+
+            case TcpConnState.Invalid:
+                return TrackVerdict.Invalid;
+
+            case TcpConnState.TimeWait:
+                if (old == TcpConnState.LastAck && index == TcpTransitionTable.Ack && tcp.LastDirection != dir &&
+                    tcp.LastIndex == TcpTransitionTable.Syn && (tcp.LastFlags & TcpWindowFlags.ChallengeAck) != 0)
+                {
+                    // RFC 5961 challenge ACK answering a SYN we let through in LAST_ACK: not the final ACK.
+                    tcp.LastFlags &= ~TcpWindowFlags.ChallengeAck;
+                    return TrackVerdict.AcceptUntouched;
+                }
+                break;
+
+            case TcpConnState.SynSent2:
+                // The table cannot express simultaneous open on its own.
+                tcp.LastFlags |= TcpWindowFlags.SimultaneousOpen;
+                break;
+
+            case TcpConnState.SynRecv:
+                if (dir == 1 && index == TcpTransitionTable.Ack && (tcp.LastFlags & TcpWindowFlags.SimultaneousOpen) != 0)
+                    next = TcpConnState.Established;
+                break;
+
+            case TcpConnState.Close when index == TcpTransitionTable.Rst:
+                if (!CheckReset(ref entry, ref tcp, p, dir, config, ref next, ref skipWindow))
+                    return TrackVerdict.Invalid;
+                break;
+        }
+
+        if (!skipWindow)
+        {
+            var window = TcpWindow.Check(ref tcp, p, dir, index, config.TcpBeLiberal);
+            if (window == TcpWindowResult.Ignore)
+                return TrackVerdict.AcceptUntouched;
+            if (window == TcpWindowResult.Invalid)
+            {
+                LowerTimeoutOnInvalid(ref entry, ref tcp, dir, index, config, now);
+                return TrackVerdict.Invalid;
             }
         }
 
-        if (next == TcpConnState.Invalid)
-            return TrackVerdict.Invalid;
-
-        if (next == TcpConnState.TimeWait && old == TcpConnState.LastAck && index == TcpTransitionTable.Ack &&
-            tcp.LastDirection != dir && tcp.LastIndex == TcpTransitionTable.Syn &&
-            (tcp.LastFlags & TcpWindowFlags.ChallengeAck) != 0)
-        {
-            // RFC 5961 challenge ACK answering a SYN we ignored in LAST_ACK: not a real close.
-            return TrackVerdict.AcceptUntouched;
-        }
-
-        if (next == TcpConnState.SynSent2)
-        {
-            tcp.LastFlags |= TcpWindowFlags.SimultaneousOpen;
-        }
-        else if (next == TcpConnState.SynRecv && dir == 1 && index == TcpTransitionTable.Ack &&
-                 (tcp.LastFlags & TcpWindowFlags.SimultaneousOpen) != 0)
-        {
-            next = TcpConnState.Established;
-        }
-
-        CountRetransmission(ref tcp, p, dir, index, end);
-
-        tcp.State = next;
+        // From here the packet is in window.
         tcp.LastIndex = (byte)index;
         tcp.LastDirection = (byte)dir;
-        if (next != old && next == TcpConnState.FinWait)
-            (dir == 0 ? ref tcp.Original : ref tcp.Reply).Flags |= TcpWindowFlags.CloseInit;
-        UpdateSender(ref dir == 0 ? ref tcp.Original : ref tcp.Reply, p, end);
+        tcp.State = next;
+        if (old != next && next == TcpConnState.FinWait)
+            Side(ref tcp, dir).Flags |= TcpWindowFlags.CloseInit;
 
-        var timeouts = config.TcpTimeouts;
+        long[] timeouts = config.TcpTimeouts;
+        long retransTimeout = timeouts[TrackerConfig.TcpRetransIndex];
+        long unackTimeout = timeouts[TrackerConfig.TcpUnackIndex];
         long t = timeouts[(int)next];
-        if (tcp.Retransmissions >= config.TcpMaxRetrans && t > timeouts[TrackerConfig.TcpRetransIndex])
-            t = timeouts[TrackerConfig.TcpRetransIndex];
+        if (tcp.Retransmissions >= config.TcpMaxRetrans && t > retransTimeout)
+            t = retransTimeout;
         else if (index == TcpTransitionTable.Rst)
-            t = timeouts[(int)TcpConnState.Close];
-        else if (index == TcpTransitionTable.Ack && p.Window == 0 && t > timeouts[TrackerConfig.TcpRetransIndex])
-            t = timeouts[TrackerConfig.TcpRetransIndex];
+            t = timeouts[(int)TcpConnState.Close]; // 6.13+: any accepted RST, even one that kept the state
+        else if (((tcp.Original.Flags | tcp.Reply.Flags) & TcpWindowFlags.DataUnacknowledged) != 0 && t > unackTimeout)
+            t = unackTimeout;
+        else if (tcp.LastWindow == 0 && t > retransTimeout)
+            t = retransTimeout;
 
         if ((entry.Status & EntryStatus.SeenReply) == 0)
         {
+            // The only answer so far is a RST: the connection never existed, forget it now.
             if (index == TcpTransitionTable.Rst)
                 return TrackVerdict.AcceptAndDelete;
+            // A retransmitted SYN must not keep a port-reused entry alive forever.
             if (index == TcpTransitionTable.Syn && old == TcpConnState.SynSent)
                 return TrackVerdict.AcceptUntouched;
-            if (next == TcpConnState.Established && t > timeouts[TrackerConfig.TcpUnackIndex])
-                t = timeouts[TrackerConfig.TcpUnackIndex];
+            // Mid-stream pickup without an answer yet: no five-day timeout.
+            if (next == TcpConnState.Established && t > unackTimeout)
+                t = unackTimeout;
         }
         else if ((entry.Status & EntryStatus.Assured) == 0 &&
                  old is TcpConnState.SynRecv or TcpConnState.Established && next == TcpConnState.Established)
@@ -199,37 +195,112 @@ internal static class TcpTracker
         return TrackVerdict.Accept;
     }
 
-    /// <summary>Identical consecutive ACK-class segments count as retransmissions (kernel <c>tcp_in_window</c> bookkeeping).</summary>
-    private static void CountRetransmission(ref TcpConnection tcp, in PacketInfo p, int dir, int index, uint end)
+    /// <summary>Per-direction window state: index 0 = original, 1 = reply (kernel <c>seen[dir]</c>).</summary>
+    internal static ref TcpWindowState Side(ref TcpConnection tcp, int dir) =>
+        ref dir == 0 ? ref tcp.Original : ref tcp.Reply;
+
+    /// <summary>Annotates an ignored packet so a later SYN/ACK or RST can be matched against it.</summary>
+    private static void RememberIgnored(ref TcpConnection tcp, in PacketInfo p, int dir, int index, TcpConnState old)
     {
-        if (index != TcpTransitionTable.Ack)
-            return;
-        if (tcp.LastDirection == dir && tcp.LastIndex == TcpTransitionTable.Ack && tcp.LastSeq == p.Seq &&
-            tcp.LastAck == p.Ack && tcp.LastEnd == end && tcp.LastWindow == p.Window)
+        tcp.LastIndex = (byte)index;
+        tcp.LastDirection = (byte)dir;
+        tcp.LastSeq = p.Seq;
+        tcp.LastEnd = TcpWindow.SegmentEnd(p);
+        tcp.LastWindow = p.Window;
+        if (index == TcpTransitionTable.Syn && dir == 0)
         {
-            if (tcp.Retransmissions < byte.MaxValue)
-                tcp.Retransmissions++;
+            // A SYN in ORIGINAL: remember its options for a resynchronising SYN/ACK, and expect a
+            // challenge ACK if the old connection was in LAST_ACK.
+            tcp.LastFlags = TcpWindowFlags.None;
+            tcp.LastWindowScale = 0;
+            if (p.WindowScale >= 0)
+            {
+                tcp.LastFlags |= TcpWindowFlags.WindowScale;
+                tcp.LastWindowScale = (byte)p.WindowScale;
+            }
+            if (p.SackPermitted)
+                tcp.LastFlags |= TcpWindowFlags.SackPermitted;
+            if (old == TcpConnState.LastAck)
+                tcp.LastFlags |= TcpWindowFlags.ChallengeAck;
+        }
+        // A reply ACK in SYN_SENT may be a challenge ACK; a RST may follow quoting its ack number.
+        if (old == TcpConnState.SynSent && index == TcpTransitionTable.Ack && dir == 1)
+            tcp.LastAck = p.Ack;
+    }
+
+    /// <summary>
+    /// The RST rules of the CLOSE case: below the peer's highest ACK is invalid; an inexact but
+    /// in-window RST on an established, assured connection keeps the state (room for a challenge
+    /// ACK); some RSTs skip the window check. Returns false for an invalid RST.
+    /// </summary>
+    private static bool CheckReset(ref Entry entry, ref TcpConnection tcp, in PacketInfo p, int dir, TrackerConfig config,
+        ref TcpConnState next, ref bool skipWindow)
+    {
+        var old = tcp.State;
+        // Closing states: the tuple may already be reused, the recorded sequence data is stale.
+        if (CanEarlyDrop(old))
+        {
+            skipWindow = true;
+            return true;
+        }
+        bool established = old == TcpConnState.Established && (entry.Status & EntryStatus.Assured) != 0;
+        ref var peer = ref Side(ref tcp, 1 - dir);
+        if ((peer.Flags & TcpWindowFlags.MaxAckSet) != 0 && tcp.LastIndex != TcpTransitionTable.Syn)
+        {
+            uint seq = p.Seq;
+            // seq 0 outside an established connection: most likely the answer to a SYN we let through.
+            if (seq == 0 && !established)
+                return true;
+            if (TcpSeq.Before(seq, peer.MaxAck) && !config.TcpIgnoreInvalidRst)
+                return false;
+            if (!established || seq == peer.MaxAck)
+                return true;
+            // Part of a train: data then RST at its end, from the same side.
+            if (tcp.LastIndex == TcpTransitionTable.Ack && tcp.LastDirection == dir && seq == tcp.LastEnd)
+                return true;
+            next = old;
+        }
+        bool answersIgnored =
+            ((entry.Status & EntryStatus.SeenReply) != 0 && tcp.LastIndex == TcpTransitionTable.Syn && tcp.LastDirection != dir) ||
+            ((entry.Status & EntryStatus.Assured) == 0 && tcp.LastIndex == TcpTransitionTable.Ack);
+        if (answersIgnored && p.Ack == tcp.LastEnd)
+        {
+            // RST to a SYN or half-open ACK we let through: it may acknowledge what we ignored.
+            skipWindow = true;
+            return true;
+        }
+        if (old == TcpConnState.SynSent && tcp.LastIndex == TcpTransitionTable.Ack && tcp.LastDirection == 1 && p.Seq == tcp.LastAck)
+            skipWindow = true; // answers a challenge ACK we let through
+        return true;
+    }
+
+    /// <summary>
+    /// <c>nf_tcp_handle_invalid</c>: an out-of-window FIN or RST answering a FIN or RST of the other
+    /// side shortens a long-lived assured entry to the unacknowledged timeout.
+    /// </summary>
+    private static void LowerTimeoutOnInvalid(ref Entry entry, ref TcpConnection tcp, int dir, int index, TrackerConfig config, long now)
+    {
+        if ((entry.Status & EntryStatus.Assured) == 0 || (entry.Status & EntryStatus.FixedTimeout) != 0)
+            return;
+        if (index is not (TcpTransitionTable.Rst or TcpTransitionTable.Fin))
+            return;
+        if (tcp.LastDirection != dir && tcp.LastIndex is TcpTransitionTable.Fin or TcpTransitionTable.Rst)
+        {
+            long remaining = entry.ExpiresAt - now;
+            long unack = config.TcpTimeouts[TrackerConfig.TcpUnackIndex];
+            if (remaining >= 120 * TrackerConfig.NanosPerSecond && remaining > unack)
+                entry.ExpiresAt = now + unack;
         }
         else
         {
-            tcp.LastSeq = p.Seq;
-            tcp.LastAck = p.Ack;
-            tcp.LastEnd = end;
-            tcp.LastWindow = p.Window;
-            tcp.Retransmissions = 0;
+            tcp.LastIndex = (byte)index;
+            tcp.LastDirection = (byte)dir;
         }
     }
 
-    private static void UpdateSender(ref TcpWindowState sender, in PacketInfo p, uint end)
-    {
-        if ((int)(end - sender.End) > 0)
-            sender.End = end;
-        if ((p.TcpFlags & TcpFlags.Ack) != 0)
-        {
-            sender.MaxAck = p.Ack;
-            sender.Flags |= TcpWindowFlags.MaxAckSet;
-        }
-    }
+    /// <summary><c>tcp_can_early_drop</c>: closing states, which GC early-drop may evict even when ASSURED.</summary>
+    public static bool CanEarlyDrop(TcpConnState state) =>
+        state is TcpConnState.FinWait or TcpConnState.CloseWait or TcpConnState.LastAck or TcpConnState.TimeWait or TcpConnState.Close;
 
     /// <summary>Name printed in /proc and by conntrack(8).</summary>
     public static string StateName(TcpConnState state) => state switch

@@ -8,7 +8,7 @@ namespace Conntrack.Protocols;
 /// </summary>
 public sealed class TrackerConfig
 {
-    private const long NanosPerSecond = 1_000_000_000;
+    internal const long NanosPerSecond = 1_000_000_000;
 
     /// <summary>TCP timeouts indexed by <see cref="TcpConnState"/>; index 12 = max_retrans, 13 = unacknowledged.</summary>
     internal readonly long[] TcpTimeouts = new long[14];

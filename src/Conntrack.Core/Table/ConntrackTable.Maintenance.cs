@@ -127,9 +127,7 @@ public sealed partial class ConntrackTable
     {
         if ((entry.Status & EntryStatus.Assured) == 0)
             return true;
-        return entry.Original.Protocol == IpProtocol.Tcp &&
-               entry.Proto.Tcp.State is TcpConnState.FinWait or TcpConnState.CloseWait or TcpConnState.LastAck
-                   or TcpConnState.TimeWait or TcpConnState.Close;
+        return entry.Original.Protocol == IpProtocol.Tcp && TcpTracker.CanEarlyDrop(entry.Proto.Tcp.State);
     }
 
     /// <summary>

@@ -31,6 +31,8 @@ public sealed partial class ConntrackTable
     private readonly int _max;
     private readonly bool _accounting;
     private readonly Random _random;
+    private readonly Defragmenter _defrag4;
+    private readonly Defragmenter _defrag6;
 
     private Entry[] _entries;
 
@@ -67,6 +69,10 @@ public sealed partial class ConntrackTable
             _seed1 = BitConverter.ToUInt64(key[8..]);
         }
         _random = new Random((int)(_seed0 ^ _seed1));
+        // IPv4 reassembly uses the IP stack's limits (ipfrag_time 30 s, ipfrag_high_thresh 4 MiB);
+        // IPv6 conntrack reassembly has its own nf_conntrack_frag6_* settings.
+        _defrag4 = new Defragmenter(30 * TrackerConfig.NanosPerSecond, 4L << 20);
+        _defrag6 = new Defragmenter(settings.Get("nf_conntrack_frag6_timeout") * TrackerConfig.NanosPerSecond, settings.Get("nf_conntrack_frag6_high_thresh"));
         int capacity = _max > 0 ? Math.Min(_max, InitialCapacity) : InitialCapacity;
         _entries = new Entry[capacity];
         _next = new int[capacity * 2];
@@ -96,14 +102,34 @@ public sealed partial class ConntrackTable
 
     public ConntrackStatistics Statistics => _stats;
 
-    /// <summary>Parses an IP packet and tracks it at time <paramref name="now"/> (nanoseconds; any epoch, but monotonic).</summary>
+    /// <summary>
+    /// Takes an IP packet through what a Linux router does before and in conntrack at time
+    /// <paramref name="now"/> (nanoseconds; any epoch, but never decreasing): the IP layer's header
+    /// checks, fragment reassembly, then tracking.
+    /// </summary>
     public PacketVerdict Process(ReadOnlySpan<byte> ipPacket, long now)
     {
+        if (!IpLayer.Accepts(ipPacket))
+            return PacketVerdict.Discarded;
+        var defragmenter = (ipPacket[0] >> 4) == 4 ? _defrag4 : _defrag6;
+        switch (defragmenter.Submit(ipPacket, now, out var datagram))
+        {
+            case DefragResult.Held:
+                return PacketVerdict.Held;
+            case DefragResult.Discarded:
+                return PacketVerdict.Discarded;
+            case DefragResult.Complete:
+                ipPacket = datagram;
+                break;
+        }
         PacketParser.Parse(ipPacket, 0, out var info);
         return Process(in info, ipPacket, now);
     }
 
-    /// <summary>Tracks an already parsed packet; <paramref name="ipPacket"/> is used only for checksum verification.</summary>
+    /// <summary>
+    /// Tracks an already parsed packet that has been through the IP layer and reassembly;
+    /// <paramref name="ipPacket"/> is used only for checksum verification.
+    /// </summary>
     public PacketVerdict Process(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
     {
         if (now >= _gcNextRun)
@@ -178,7 +204,7 @@ public sealed partial class ConntrackTable
                 {
                     _stats.Drop++;
                     _sink?.OnTableFull(now);
-                    return new PacketVerdict(true, CtInfo.Invalid, Nil);
+                    return new PacketVerdict(PacketFate.Dropped, CtInfo.Invalid, Nil);
                 }
                 if (!NewEntryAccepted(ref _entries[slot], p))
                 {
@@ -212,7 +238,7 @@ public sealed partial class ConntrackTable
                 case TrackVerdict.AcceptAndDelete:
                     Account(index, dir, p.IpLength);
                     Delete(index, now);
-                    return new PacketVerdict(false, ctinfo, Nil);
+                    return new PacketVerdict(PacketFate.Accepted, ctinfo, Nil);
                 case TrackVerdict.Accept:
                     if ((entry.Status & EntryStatus.FixedTimeout) == 0)
                         entry.ExpiresAt = now + timeout;
@@ -230,15 +256,21 @@ public sealed partial class ConntrackTable
 
             if (created)
             {
+                // Routing drops martians after PRE_ROUTING: the unconfirmed entry dies silently.
+                if (IpLayer.IsMartian(p.Tuple))
+                {
+                    Free(index);
+                    return PacketVerdict.Discarded;
+                }
                 if (!Confirm(index))
-                    return new PacketVerdict(true, ctinfo, Nil);
+                    return new PacketVerdict(PacketFate.Dropped, ctinfo, Nil);
                 Emit(ConntrackEventType.New, index);
             }
             else if (entry.Status != statusBefore || ProtocolStateValue(entry) != stateBefore)
             {
                 Emit(ConntrackEventType.Update, index);
             }
-            return new PacketVerdict(false, ctinfo, index);
+            return new PacketVerdict(IpLayer.IsMartian(p.Tuple) ? PacketFate.Discarded : PacketFate.Accepted, ctinfo, index);
         }
     }
 
@@ -251,7 +283,7 @@ public sealed partial class ConntrackTable
 
     private TrackVerdict RunTracker(ref Entry entry, in PacketInfo p, int dir, long now, out long timeout) => p.Tuple.Protocol switch
     {
-        IpProtocol.Tcp => TcpTracker.Packet(ref entry, p, dir, _config, out timeout),
+        IpProtocol.Tcp => TcpTracker.Packet(ref entry, p, dir, _config, now, out timeout),
         IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.Packet(ref entry, now, _config, out timeout),
         IpProtocol.Icmp or IpProtocol.IcmpV6 => IcmpTracker.Packet(p, _config, out timeout),
         IpProtocol.Gre => GreTracker.Packet(ref entry, _config, out timeout),
@@ -288,7 +320,7 @@ public sealed partial class ConntrackTable
         }
         int index = node >> 1;
         int dir = node & 1;
-        return new PacketVerdict(false, dir == 1 ? CtInfo.RelatedReply : CtInfo.Related, index);
+        return new PacketVerdict(PacketFate.Accepted, dir == 1 ? CtInfo.RelatedReply : CtInfo.Related, index);
     }
 
     private static bool SameDestination(in FlowTuple a, in FlowTuple b) =>

@@ -8,9 +8,15 @@ namespace Conntrack.Core.Tests.Support;
 internal sealed class RecordingSink : IConntrackEventSink
 {
     public List<(ConntrackEventType Type, EntryView Entry)> Events { get; } = [];
+    public List<long> EventTimes { get; } = [];
     public List<long> TableFull { get; } = [];
+    public Func<long>? Clock { get; set; }
 
-    public void OnEvent(ConntrackEventType type, in EntryView entry) => Events.Add((type, entry));
+    public void OnEvent(ConntrackEventType type, in EntryView entry)
+    {
+        Events.Add((type, entry));
+        EventTimes.Add(Clock?.Invoke() ?? 0);
+    }
 
     public void OnTableFull(long timestampNanoseconds) => TableFull.Add(timestampNanoseconds);
 }
@@ -24,6 +30,7 @@ internal sealed class Harness
     {
         Settings = new ConntrackSettings();
         configure?.Invoke(Settings);
+        Sink.Clock = () => Now;
         Table = new ConntrackTable(Settings, Sink, seed);
     }
 

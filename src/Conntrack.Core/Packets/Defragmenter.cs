@@ -1,0 +1,409 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Conntrack.Packets;
+
+/// <summary>
+/// Reassembles IPv4 and IPv6 fragments before tracking, as nf_defrag_ipv4 (ip_defrag) and
+/// nf_defrag_ipv6 (nf_ct_frag6_gather) do at priority −400: fragments are held until the datagram
+/// is complete; duplicates are ignored; any overlap discards the whole datagram (RFC 5722, and the
+/// kernel's rule for IPv4 since 4.19); queues expire a fixed time after their first fragment; and
+/// while held fragments exceed the memory limit, new fragments are refused. Single writer.
+/// </summary>
+public sealed class Defragmenter
+{
+    // Approximate skb overhead charged per held fragment (the kernel charges truesize).
+    private const int FragmentOverhead = 640;
+    private const int MaxDatagram = 65535;
+    private const int MaxQueues = 4096;
+    private const int MaxHeader = 1024;
+
+    private readonly long _timeout;
+    private readonly long _highThreshold;
+    private readonly Dictionary<FragmentKey, FragmentQueue> _queues = [];
+    private readonly Stack<FragmentQueue> _spare = new();
+    private readonly byte[] _output = new byte[MaxDatagram + 64];
+    private readonly List<FragmentKey> _expired = [];
+    private long _memory;
+    private long _nextExpiry = long.MaxValue;
+
+    /// <param name="timeout">Queue lifetime in nanoseconds (IPv4 ipfrag_time 30 s; IPv6 nf_conntrack_frag6_timeout 60 s).</param>
+    /// <param name="highThreshold">Bytes of held fragments above which new fragments are refused.</param>
+    public Defragmenter(long timeout, long highThreshold)
+    {
+        _timeout = timeout;
+        _highThreshold = highThreshold;
+    }
+
+    /// <summary>Bytes currently charged for held fragments.</summary>
+    public long MemoryInUse => _memory;
+
+    /// <summary>Datagrams being reassembled.</summary>
+    public int QueueCount => _queues.Count;
+
+    /// <summary>
+    /// Offers an IP packet. <see cref="DefragResult.NotFragment"/> and <see cref="DefragResult.PassThrough"/>:
+    /// track <paramref name="packet"/> as it is. <see cref="DefragResult.Complete"/>: track
+    /// <paramref name="datagram"/> (valid until the next call). Otherwise nothing reaches the tracker.
+    /// </summary>
+    public DefragResult Submit(ReadOnlySpan<byte> packet, long now, out ReadOnlySpan<byte> datagram)
+    {
+        datagram = default;
+        if (now >= _nextExpiry)
+            ExpireQueues(now);
+        if (packet.Length < 20)
+            return DefragResult.NotFragment;
+        return (packet[0] >> 4) switch
+        {
+            4 => SubmitV4(packet, now, out datagram),
+            6 => SubmitV6(packet, now, out datagram),
+            _ => DefragResult.NotFragment,
+        };
+    }
+
+    private DefragResult SubmitV4(ReadOnlySpan<byte> packet, long now, out ReadOnlySpan<byte> datagram)
+    {
+        datagram = default;
+        int ihl = (packet[0] & 0x0F) * 4;
+        int total = BinaryPrimitives.ReadUInt16BigEndian(packet[2..]);
+        ushort field = BinaryPrimitives.ReadUInt16BigEndian(packet[6..]);
+        bool more = (field & 0x2000) != 0;
+        int offset = (field & 0x1FFF) * 8;
+        if (!more && offset == 0)
+            return DefragResult.NotFragment;
+        if (ihl < 20 || total > packet.Length || total < ihl)
+            return DefragResult.Discarded; // a fragment must be whole to be queued
+        var key = FragmentKey.V4(packet);
+        var queue = FindOrCreate(key, now);
+        if (queue is null)
+            return DefragResult.Discarded;
+        if (queue.Complete)
+            return DefragResult.Discarded;
+
+        int end = offset + (total - ihl);
+        if (!more)
+        {
+            // A second, different end, or data already beyond it: the datagram is corrupt.
+            if (end < queue.Length || (queue.LastIn && end != queue.Length))
+                return Kill(queue);
+            queue.LastIn = true;
+            queue.Length = end;
+        }
+        else
+        {
+            end &= ~7; // non-final fragments are trimmed to whole 8-byte blocks
+            if (end > queue.Length)
+            {
+                if (queue.LastIn)
+                    return Kill(queue);
+                queue.Length = end;
+            }
+        }
+        if (end == offset)
+            return Kill(queue);
+
+        var insert = queue.Insert(offset, end);
+        if (insert == InsertResult.Duplicate)
+            return DefragResult.Discarded;
+        if (insert == InsertResult.Overlap)
+            return Kill(queue);
+
+        packet.Slice(ihl, end - offset).CopyTo(queue.Buffer.AsSpan(FragmentQueue.DataStart + offset));
+        Charge(queue, end - offset);
+        if (offset == 0)
+        {
+            queue.FirstIn = true;
+            queue.HeaderLength = ihl;
+            packet[..ihl].CopyTo(queue.Header);
+        }
+        if (!(queue.FirstIn && queue.LastIn && queue.Meat == queue.Length))
+            return DefragResult.Held;
+
+        int length = queue.HeaderLength + queue.Length;
+        if (length > MaxDatagram)
+            return Kill(queue);
+        var output = _output.AsSpan(0, length);
+        queue.Header.AsSpan(0, queue.HeaderLength).CopyTo(output);
+        queue.Buffer.AsSpan(FragmentQueue.DataStart, queue.Length).CopyTo(output[queue.HeaderLength..]);
+        BinaryPrimitives.WriteUInt16BigEndian(output[2..], (ushort)length);
+        BinaryPrimitives.WriteUInt16BigEndian(output[6..], 0);
+        output[10] = 0;
+        output[11] = 0;
+        BinaryPrimitives.WriteUInt16BigEndian(output[10..], HeaderChecksum(output[..queue.HeaderLength]));
+        Release(queue);
+        datagram = output;
+        return DefragResult.Complete;
+    }
+
+    private DefragResult SubmitV6(ReadOnlySpan<byte> packet, long now, out ReadOnlySpan<byte> datagram)
+    {
+        datagram = default;
+        if (packet.Length < 40)
+            return DefragResult.NotFragment;
+        int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(packet[4..]);
+        if (payloadLength == 0)
+            return DefragResult.NotFragment; // jumbo payload: no fragment header allowed
+        // find_prev_fhdr: walk extension headers up to the fragment header.
+        byte next = packet[6];
+        int previousNextHeader = 6;
+        int start = 40;
+        int available = Math.Min(packet.Length, 40 + payloadLength);
+        while (next != 44)
+        {
+            if (next is not (0 or 43 or 60 or 51) || start + 8 > available)
+                return DefragResult.NotFragment;
+            int length = next == 51 ? (packet[start + 1] + 2) * 4 : (packet[start + 1] + 1) * 8;
+            previousNextHeader = start;
+            next = packet[start];
+            start += length;
+        }
+        if (start + 8 > available || start > MaxHeader)
+            return DefragResult.NotFragment;
+        ushort field = BinaryPrimitives.ReadUInt16BigEndian(packet[(start + 2)..]);
+        int offset = field & 0xFFF8;
+        bool more = (field & 1) != 0;
+        byte upper = packet[start];
+        // RFC 8200 §4.5: a first fragment must carry every header up to the upper layer; if not,
+        // the kernel hands it to conntrack as it is.
+        if (offset == 0 && !FirstFragmentHasHeaders(packet[(start + 8)..available], upper))
+            return DefragResult.PassThrough;
+        if (40 + payloadLength > packet.Length)
+            return DefragResult.Discarded;
+
+        var key = FragmentKey.V6(packet, BinaryPrimitives.ReadUInt32BigEndian(packet[(start + 4)..]));
+        var queue = FindOrCreate(key, now);
+        if (queue is null)
+            return DefragResult.Discarded;
+        if (queue.Complete)
+            return DefragResult.Discarded;
+
+        int end = offset + (payloadLength - (start + 8 - 40));
+        if (end > 65535)
+            return DefragResult.Discarded;
+        if (!more)
+        {
+            if (end < queue.Length || (queue.LastIn && end != queue.Length))
+                return DefragResult.Discarded;
+            queue.LastIn = true;
+            queue.Length = end;
+        }
+        else
+        {
+            if ((end & 7) != 0)
+            {
+                // Not a multiple of 8: the queue dies and the packet goes on unreassembled.
+                Kill(queue);
+                return DefragResult.PassThrough;
+            }
+            if (end > queue.Length)
+            {
+                if (queue.LastIn)
+                    return DefragResult.Discarded;
+                queue.Length = end;
+            }
+        }
+        if (end == offset)
+            return DefragResult.Discarded;
+
+        var insert = queue.Insert(offset, end);
+        if (insert == InsertResult.Duplicate)
+            return DefragResult.Held; // duplicates pretend to be queued
+        if (insert == InsertResult.Overlap)
+        {
+            Kill(queue);
+            return DefragResult.Discarded;
+        }
+        packet.Slice(start + 8, end - offset).CopyTo(queue.Buffer.AsSpan(FragmentQueue.DataStart + offset));
+        Charge(queue, end - offset);
+        if (offset == 0)
+        {
+            queue.FirstIn = true;
+            // The unfragmentable part, with the fragment header's next header moved into its predecessor.
+            queue.HeaderLength = start;
+            packet[..start].CopyTo(queue.Header);
+            queue.Header[previousNextHeader] = upper;
+        }
+        if (!(queue.FirstIn && queue.LastIn && queue.Meat == queue.Length))
+            return DefragResult.Held;
+
+        int reassembledPayload = queue.HeaderLength - 40 + queue.Length;
+        if (reassembledPayload > 65535)
+        {
+            Kill(queue);
+            return DefragResult.Held;
+        }
+        var output = _output.AsSpan(0, 40 + reassembledPayload);
+        queue.Header.AsSpan(0, queue.HeaderLength).CopyTo(output);
+        queue.Buffer.AsSpan(FragmentQueue.DataStart, queue.Length).CopyTo(output[queue.HeaderLength..]);
+        BinaryPrimitives.WriteUInt16BigEndian(output[4..], (ushort)reassembledPayload);
+        Release(queue);
+        datagram = output;
+        return DefragResult.Complete;
+    }
+
+    /// <summary>ipv6frag_thdr_truncated: the upper-layer header must be complete in the first fragment.</summary>
+    private static bool FirstFragmentHasHeaders(ReadOnlySpan<byte> rest, byte upper)
+    {
+        int i = 0;
+        while (upper is 0 or 43 or 60 or 51)
+        {
+            if (i + 8 > rest.Length)
+                return false;
+            int length = upper == 51 ? (rest[i + 1] + 2) * 4 : (rest[i + 1] + 1) * 8;
+            upper = rest[i];
+            i += length;
+        }
+        int needed = upper switch
+        {
+            6 => 20,
+            17 or 136 => 8,
+            58 => 4,
+            _ => 0,
+        };
+        return rest.Length - i >= needed;
+    }
+
+    private FragmentQueue? FindOrCreate(in FragmentKey key, long now)
+    {
+        // inet_frag_find refuses everything while held fragments exceed the limit.
+        if (_memory > _highThreshold)
+            return null;
+        if (_queues.TryGetValue(key, out var queue))
+        {
+            if (queue.Expires > now)
+                return queue;
+            Kill(queue);
+        }
+        if (_queues.Count >= MaxQueues)
+            return null;
+        queue = _spare.Count > 0 ? _spare.Pop() : new FragmentQueue();
+        queue.Reset(key, now + _timeout);
+        _queues[key] = queue;
+        _nextExpiry = Math.Min(_nextExpiry, queue.Expires);
+        return queue;
+    }
+
+    private void Charge(FragmentQueue queue, int bytes)
+    {
+        queue.Meat += bytes;
+        int charge = bytes + FragmentOverhead;
+        queue.Charged += charge;
+        _memory += charge;
+    }
+
+    private DefragResult Kill(FragmentQueue queue)
+    {
+        Release(queue);
+        return DefragResult.Discarded;
+    }
+
+    private void Release(FragmentQueue queue)
+    {
+        _memory -= queue.Charged;
+        _queues.Remove(queue.Key);
+        queue.Clear();
+        _spare.Push(queue);
+    }
+
+    private void ExpireQueues(long now)
+    {
+        _expired.Clear();
+        long next = long.MaxValue;
+        foreach (var (key, queue) in _queues)
+        {
+            if (queue.Expires <= now)
+                _expired.Add(key);
+            else
+                next = Math.Min(next, queue.Expires);
+        }
+        foreach (var key in _expired)
+            Release(_queues[key]);
+        _nextExpiry = next;
+    }
+
+    private static ushort HeaderChecksum(ReadOnlySpan<byte> header)
+    {
+        uint sum = 0;
+        for (int i = 0; i + 1 < header.Length; i += 2)
+            sum += BinaryPrimitives.ReadUInt16BigEndian(header[i..]);
+        while ((sum >> 16) != 0)
+            sum = (sum & 0xFFFF) + (sum >> 16);
+        return (ushort)~sum;
+    }
+
+    private enum InsertResult : byte
+    {
+        Inserted,
+        Duplicate,
+        Overlap,
+    }
+
+    /// <summary>One datagram being reassembled: data at its offsets, the runs of contiguous data received.</summary>
+    private sealed class FragmentQueue
+    {
+        public const int DataStart = 0;
+
+        public FragmentKey Key;
+        public long Expires;
+        public int Length;
+        public int Meat;
+        public int Charged;
+        public bool FirstIn;
+        public bool LastIn;
+        public bool Complete;
+        public int HeaderLength;
+        public readonly byte[] Header = new byte[MaxHeader];
+        public byte[] Buffer = [];
+        private readonly List<(int Start, int End)> _runs = [];
+
+        public void Reset(in FragmentKey key, long expires)
+        {
+            Key = key;
+            Expires = expires;
+            Length = Meat = Charged = HeaderLength = 0;
+            FirstIn = LastIn = Complete = false;
+            _runs.Clear();
+            if (Buffer.Length == 0)
+                Buffer = ArrayPool<byte>.Shared.Rent(MaxDatagram + 8);
+        }
+
+        public void Clear() => _runs.Clear();
+
+        /// <summary>
+        /// inet_frag_queue_insert: fragments extending the tail join the last run (or start a new one
+        /// after a gap); others must not touch any run — inside one is a duplicate, partly an overlap.
+        /// Gap fillers become runs of their own, as in the kernel's tree.
+        /// </summary>
+        public InsertResult Insert(int start, int end)
+        {
+            if (_runs.Count == 0)
+            {
+                _runs.Add((start, end));
+                return InsertResult.Inserted;
+            }
+            var tail = _runs[^1];
+            if (tail.End < end)
+            {
+                if (start < tail.End)
+                    return InsertResult.Overlap;
+                if (start == tail.End)
+                    _runs[^1] = (tail.Start, end);
+                else
+                    _runs.Add((start, end));
+                return InsertResult.Inserted;
+            }
+            int i = 0;
+            for (; i < _runs.Count; i++)
+            {
+                var run = _runs[i];
+                if (end <= run.Start)
+                    break;
+                if (start >= run.End)
+                    continue;
+                return start >= run.Start && end <= run.End ? InsertResult.Duplicate : InsertResult.Overlap;
+            }
+            _runs.Insert(i, (start, end));
+            return InsertResult.Inserted;
+        }
+    }
+}

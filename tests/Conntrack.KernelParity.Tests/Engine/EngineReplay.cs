@@ -1,0 +1,37 @@
+using Conntrack.Analysis.Replay;
+using Conntrack.Capture;
+using Conntrack.Formats;
+using Conntrack.KernelParity.Tests.Comparison;
+using Conntrack.KernelParity.Tests.Preparation;
+using Conntrack.Settings;
+
+namespace Conntrack.KernelParity.Tests.Engine;
+
+/// <summary>Replays a prepared capture through the engine with B's settings and reads its table as late as B's was read.</summary>
+internal static class EngineReplay
+{
+    /// <summary>B's settings: kernel defaults, except the checksum verification B has switched off.</summary>
+    public static ConntrackSettings RouterSettings()
+    {
+        var settings = new ConntrackSettings();
+        settings.Set("nf_conntrack_checksum", 0);
+        return settings;
+    }
+
+    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay)
+    {
+        var settings = RouterSettings();
+        using var reader = CaptureReader.Open(capture.Path);
+        var result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });
+
+        // The kernel was read readDelay after its last packet; the engine's clock is the packets' timestamps.
+        long now = capture.LastTimestamp + (readDelay.Ticks * 100);
+        var lines = result.Table.Snapshot(now).Select(e => EntryFormatter.ProcLine(e, now, settings)).ToList();
+        return new EngineObservation
+        {
+            ProcLines = lines,
+            Counters = ConntrackCounters.From(result.Statistics),
+            Packets = result.Packets,
+        };
+    }
+}

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Globalization;
+using Conntrack.KernelParity.Tests.Comparison;
+using Conntrack.KernelParity.Tests.Preparation;
+
+namespace Conntrack.KernelParity.Tests.Kernel;
+
+/// <summary>Sends a prepared capture from A into B with tcpreplay and reads B's table and counters.</summary>
+internal static class KernelReplay
+{
+    public static KernelObservation Run(ParityTopology topology, PreparedCapture capture)
+    {
+        var (receivedBefore, droppedBefore) = topology.RouterReceiveCounters();
+        var clock = Stopwatch.StartNew();
+        if (capture.Packets > 0)
+        {
+            var args = new List<string> { "-q", "--intf1=a0" };
+            // Uniform spacing is sent at the matching rate; otherwise tcpreplay follows the pcap's own
+            // timestamps (its default, multiplier 1), which hold the scenario's real gaps.
+            if (capture.Timing.IsUniform)
+                args.Add(string.Create(CultureInfo.InvariantCulture, $"--pps={capture.Timing.PacketsPerSecond}"));
+            args.Add(capture.Path);
+            var replay = topology.InSender("tcpreplay", [.. args]);
+            if (!replay.Ok)
+                throw new InvalidOperationException($"tcpreplay failed: {replay}");
+        }
+        var replayDuration = clock.Elapsed;
+
+        // Read the table first and at once: every millisecond here ages the kernel's timeouts.
+        // `ip netns exec` needs a few ms before cat runs; the midpoint of the call is when it read.
+        var readStarted = clock.Elapsed;
+        string proc = topology.InRouter("cat", "/proc/net/nf_conntrack").Stdout;
+        var readDelay = ((readStarted + clock.Elapsed) / 2) - replayDuration;
+        string stats = topology.InRouter("conntrack", "-S").Stdout;
+        var (receivedAfter, droppedAfter) = topology.RouterReceiveCounters();
+
+        return new KernelObservation
+        {
+            ProcText = proc,
+            StatsText = stats,
+            Counters = ConntrackCounters.ParseConntrackStats(stats),
+            ReadDelay = readDelay,
+            ReplayDuration = replayDuration,
+            Received = receivedAfter - receivedBefore,
+            ReceiveDropped = droppedAfter - droppedBefore,
+        };
+    }
+}
