@@ -12,7 +12,6 @@ public struct ProtocolState
     [FieldOffset(0)]
     public TcpConnection Tcp;
 
-    /// <summary>Generic one-byte state for protocols whose trackers keep a single state value.</summary>
     [FieldOffset(0)]
-    public byte Value;
+    public SctpConnection Sctp;
 }

@@ -15,6 +15,9 @@ public sealed class TrackerConfig
     internal const int TcpRetransIndex = 12;
     internal const int TcpUnackIndex = 13;
 
+    /// <summary>SCTP timeouts indexed by <see cref="SctpConnState"/> (NONE uses CLOSED's value, as the kernel).</summary>
+    internal readonly long[] SctpTimeouts = new long[9];
+
     public long UdpTimeout { get; }
     public long UdpStreamTimeout { get; }
     public long IcmpTimeout { get; }
@@ -44,6 +47,15 @@ public sealed class TrackerConfig
         TcpTimeouts[(int)TcpConnState.SynSent2] = T("nf_conntrack_tcp_timeout_syn_sent");
         TcpTimeouts[TcpRetransIndex] = T("nf_conntrack_tcp_timeout_max_retrans");
         TcpTimeouts[TcpUnackIndex] = T("nf_conntrack_tcp_timeout_unacknowledged");
+        SctpTimeouts[(int)SctpConnState.None] = T("nf_conntrack_sctp_timeout_closed");
+        SctpTimeouts[(int)SctpConnState.Closed] = T("nf_conntrack_sctp_timeout_closed");
+        SctpTimeouts[(int)SctpConnState.CookieWait] = T("nf_conntrack_sctp_timeout_cookie_wait");
+        SctpTimeouts[(int)SctpConnState.CookieEchoed] = T("nf_conntrack_sctp_timeout_cookie_echoed");
+        SctpTimeouts[(int)SctpConnState.Established] = T("nf_conntrack_sctp_timeout_established");
+        SctpTimeouts[(int)SctpConnState.ShutdownSent] = T("nf_conntrack_sctp_timeout_shutdown_sent");
+        SctpTimeouts[(int)SctpConnState.ShutdownRecd] = T("nf_conntrack_sctp_timeout_shutdown_recd");
+        SctpTimeouts[(int)SctpConnState.ShutdownAckSent] = T("nf_conntrack_sctp_timeout_shutdown_ack_sent");
+        SctpTimeouts[(int)SctpConnState.HeartbeatSent] = T("nf_conntrack_sctp_timeout_heartbeat_sent");
         UdpTimeout = T("nf_conntrack_udp_timeout");
         UdpStreamTimeout = T("nf_conntrack_udp_timeout_stream");
         IcmpTimeout = T("nf_conntrack_icmp_timeout");

@@ -122,12 +122,17 @@ public sealed partial class ConntrackTable
         _gcEarlyDrop = false;
     }
 
-    /// <summary>gc_worker_can_early_drop: anything not ASSURED, and ASSURED TCP connections that are closing.</summary>
+    /// <summary>gc_worker_can_early_drop: anything not ASSURED, and ASSURED TCP/SCTP associations that are closing.</summary>
     private static bool CanGcEvict(in Entry entry)
     {
         if ((entry.Status & EntryStatus.Assured) == 0)
             return true;
-        return entry.Original.Protocol == IpProtocol.Tcp && TcpTracker.CanEarlyDrop(entry.Proto.Tcp.State);
+        return entry.Original.Protocol switch
+        {
+            IpProtocol.Tcp => TcpTracker.CanEarlyDrop(entry.Proto.Tcp.State),
+            IpProtocol.Sctp => SctpTracker.CanEarlyDrop(entry.Proto.Sctp.State),
+            _ => false,
+        };
     }
 
     /// <summary>

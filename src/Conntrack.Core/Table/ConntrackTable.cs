@@ -154,6 +154,9 @@ public sealed partial class ConntrackTable
                     return CountInvalid();
                 break;
             case IpProtocol.Sctp:
+                if (p.L4Status != L4Status.Ok || !SctpTracker.IsValidPacket(L4Bytes(ipPacket, p), _config.Checksum, p.Truncated))
+                    return CountInvalid();
+                break;
             case IpProtocol.Dccp:
                 if (p.L4Status != L4Status.Ok)
                     return CountInvalid();
@@ -177,8 +180,12 @@ public sealed partial class ConntrackTable
                     return TrackIcmpError(p, now);
                 break;
         }
-        return TrackFlow(p, now);
+        return TrackFlow(p, ipPacket, now);
     }
+
+    /// <summary>The L4 header and payload as far as both the IP header and the capture go.</summary>
+    private static ReadOnlySpan<byte> L4Bytes(ReadOnlySpan<byte> ipPacket, in PacketInfo p) =>
+        p.L4Offset >= ipPacket.Length ? [] : ipPacket.Slice(p.L4Offset, Math.Min(p.L4Length, ipPacket.Length - p.L4Offset));
 
     private PacketVerdict CountInvalid()
     {
@@ -186,7 +193,7 @@ public sealed partial class ConntrackTable
         return PacketVerdict.Invalid;
     }
 
-    private PacketVerdict TrackFlow(in PacketInfo p, long now)
+    private PacketVerdict TrackFlow(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
     {
         while (true)
         {
@@ -224,7 +231,7 @@ public sealed partial class ConntrackTable
             var statusBefore = entry.Status;
             byte stateBefore = ProtocolStateValue(entry);
 
-            var verdict = RunTracker(ref entry, p, dir, now, out long timeout);
+            var verdict = RunTracker(ref entry, p, ipPacket, dir, created, now, out long timeout);
             switch (verdict)
             {
                 case TrackVerdict.Repeat:
@@ -281,8 +288,9 @@ public sealed partial class ConntrackTable
         _ => true,
     };
 
-    private TrackVerdict RunTracker(ref Entry entry, in PacketInfo p, int dir, long now, out long timeout) => p.Tuple.Protocol switch
+    private TrackVerdict RunTracker(ref Entry entry, in PacketInfo p, ReadOnlySpan<byte> ipPacket, int dir, bool created, long now, out long timeout) => p.Tuple.Protocol switch
     {
+        IpProtocol.Sctp => SctpTracker.Packet(ref entry, L4Bytes(ipPacket, p), dir, created, _config, out timeout),
         IpProtocol.Tcp => TcpTracker.Packet(ref entry, p, dir, _config, now, out timeout),
         IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.Packet(ref entry, now, _config, out timeout),
         IpProtocol.Icmp or IpProtocol.IcmpV6 => IcmpTracker.Packet(p, _config, out timeout),
@@ -290,8 +298,12 @@ public sealed partial class ConntrackTable
         _ => GenericTracker.Packet(_config, out timeout),
     };
 
-    private static byte ProtocolStateValue(in Entry entry) =>
-        entry.Original.Protocol == IpProtocol.Tcp ? (byte)entry.Proto.Tcp.State : entry.Proto.Value;
+    internal static byte ProtocolStateValue(in Entry entry) => entry.Original.Protocol switch
+    {
+        IpProtocol.Tcp => (byte)entry.Proto.Tcp.State,
+        IpProtocol.Sctp => (byte)entry.Proto.Sctp.State,
+        _ => 0,
+    };
 
     /// <summary>
     /// ICMP errors (icmp_error_message / nf_conntrack_inet_error): find the connection the quoted

@@ -14,7 +14,7 @@ public readonly struct EntryView
         ExpiresAt = entry.ExpiresAt;
         CreatedAt = entry.CreatedAt;
         Id = entry.Id;
-        ProtocolStateValue = entry.Original.Protocol == IpProtocol.Tcp ? (byte)entry.Proto.Tcp.State : entry.Proto.Value;
+        ProtocolStateValue = ConntrackTable.ProtocolStateValue(entry);
         Counters = counters;
         HasCounters = hasCounters;
     }
@@ -32,7 +32,7 @@ public readonly struct EntryView
     /// <summary>Unique id within the table (conntrack's <c>id=</c>).</summary>
     public uint Id { get; }
 
-    /// <summary>The protocol's state number (TCP: <see cref="TcpConnState"/>).</summary>
+    /// <summary>The protocol's state number (TCP: <see cref="TcpConnState"/>, SCTP: <see cref="SctpConnState"/>).</summary>
     public byte ProtocolStateValue { get; }
 
     public EntryCounters Counters { get; }
@@ -47,8 +47,13 @@ public readonly struct EntryView
     /// <summary>TCP state, or <see cref="TcpConnState.None"/> for other protocols.</summary>
     public TcpConnState TcpState => Protocol == IpProtocol.Tcp ? (TcpConnState)ProtocolStateValue : TcpConnState.None;
 
-    /// <summary>State name as /proc prints it (TCP only; null for protocols without one).</summary>
-    public string? StateName => Protocol == IpProtocol.Tcp ? TcpTracker.StateName(TcpState) : null;
+    /// <summary>State name as /proc prints it (TCP and SCTP; null for protocols without one).</summary>
+    public string? StateName => Protocol switch
+    {
+        IpProtocol.Tcp => TcpTracker.StateName(TcpState),
+        IpProtocol.Sctp => SctpTracker.StateName((SctpConnState)ProtocolStateValue),
+        _ => null,
+    };
 
     /// <summary>Remaining lifetime in whole seconds at <paramref name="now"/>, as the kernel shows it (floor, never negative).</summary>
     public long RemainingSeconds(long now) => Math.Max(0, (ExpiresAt - now) / 1_000_000_000);
