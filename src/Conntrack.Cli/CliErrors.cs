@@ -36,6 +36,10 @@ internal static class CliErrors
         {
             return Fail(e.Message);
         }
+        catch (ArgumentException e)
+        {
+            return Fail(e.Message);
+        }
     }
 
     private static int Fail(string message)

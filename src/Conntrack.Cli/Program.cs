@@ -11,6 +11,7 @@ internal static class Program
         {
             ReplayCommand.Create(),
             DemoCommand.Create(),
+            GenCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

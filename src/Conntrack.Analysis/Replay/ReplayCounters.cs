@@ -1,3 +1,4 @@
+using Conntrack.Flows;
 using Conntrack.Table;
 
 namespace Conntrack.Analysis.Replay;
@@ -17,5 +18,5 @@ internal sealed class ReplayCounters : IConntrackEventSink
             Destroyed++;
     }
 
-    public void OnTableFull(long timestampNanoseconds) => TableFull++;
+    public void OnTableFull(long timestampNanoseconds, in FlowTuple flow) => TableFull++;
 }

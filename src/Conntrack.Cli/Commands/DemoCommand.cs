@@ -18,9 +18,9 @@ internal static class DemoCommand
         settingsOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            var settings = settingsOptions.Build(parse, DemoScenario.DefaultSettings());
+            var settings = settingsOptions.Build(parse, ScenarioCatalog.DemoSettings());
             using var capture = new MemoryStream();
-            DemoScenario.Write(capture, parse.GetValue(seed));
+            ScenarioCatalog.Generate(capture, "demo", parse.GetValue(seed));
             capture.Position = 0;
             using var reader = CaptureReader.Open(capture, "demo (generated)");
             var result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });

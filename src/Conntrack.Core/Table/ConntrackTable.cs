@@ -29,6 +29,7 @@ public sealed partial class ConntrackTable
     private readonly ulong _seed0;
     private readonly ulong _seed1;
     private readonly int _max;
+    private readonly int _allocationLimit;
     private readonly bool _accounting;
     private readonly Random _random;
     private readonly Defragmenter _defrag4;
@@ -46,9 +47,15 @@ public sealed partial class ConntrackTable
     private uint _nextId = 1;
     private ConntrackStatistics _stats;
 
-    /// <summary>Creates a table from settings; <paramref name="seed"/> fixes the hash key (tests only — a real table's key is random).</summary>
-    public ConntrackTable(ConntrackSettings settings, IConntrackEventSink? sink = null, ulong? seed = null)
+    /// <summary>
+    /// Creates a table from settings. <paramref name="seed"/> fixes the hash key (tests only — a
+    /// real table's key is random). <paramref name="allocationLimit"/> models a memory budget: how
+    /// many entries the slab can hold before allocations fail (0 = unlimited).
+    /// </summary>
+    public ConntrackTable(ConntrackSettings settings, IConntrackEventSink? sink = null, ulong? seed = null, int allocationLimit = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(allocationLimit);
+        _allocationLimit = allocationLimit;
         ArgumentNullException.ThrowIfNull(settings);
         _config = new TrackerConfig(settings);
         _sink = sink;
@@ -206,11 +213,14 @@ public sealed partial class ConntrackTable
                 if (!invertible)
                     return CountInvalid();
                 // The limit is checked here, before the tracker has judged the packet.
-                int slot = Allocate(key, now);
+                int slot = Allocate(key, now, out bool tableFull);
                 if (slot == Nil)
                 {
                     _stats.Drop++;
-                    _sink?.OnTableFull(now);
+                    if (tableFull)
+                        _sink?.OnTableFull(now, key);
+                    else
+                        _sink?.OnAllocationFailure(now, key);
                     return new PacketVerdict(PacketFate.Dropped, CtInfo.Invalid, Nil);
                 }
                 if (!NewEntryAccepted(ref _entries[slot], p))
@@ -404,13 +414,24 @@ public sealed partial class ConntrackTable
         return true;
     }
 
-    private int Allocate(in FlowTuple original, long now)
+    /// <summary>
+    /// __nf_conntrack_alloc: count the entry first, then enforce <c>nf_conntrack_max</c> with early
+    /// drop; then the slab allocation, which fails when the memory budget is spent.
+    /// </summary>
+    private int Allocate(in FlowTuple original, long now, out bool tableFull)
     {
+        tableFull = false;
         _count++;
         if (_max != 0 && _count > _max && !EarlyDrop(original, now))
         {
             _count--;
             _gcEarlyDrop = true;
+            tableFull = true;
+            return Nil;
+        }
+        if (_allocationLimit > 0 && _count > _allocationLimit)
+        {
+            _count--;
             return Nil;
         }
         int slot = _freeHead;

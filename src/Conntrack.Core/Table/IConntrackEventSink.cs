@@ -1,3 +1,5 @@
+using Conntrack.Flows;
+
 namespace Conntrack.Table;
 
 /// <summary>
@@ -9,8 +11,13 @@ public interface IConntrackEventSink
     /// <summary>An entry was confirmed (New), changed state or status (Update), or left the table (Destroy).</summary>
     void OnEvent(ConntrackEventType type, in EntryView entry);
 
-    /// <summary>A packet was dropped because the table was full and early drop found nothing to evict.</summary>
-    void OnTableFull(long timestampNanoseconds)
+    /// <summary>A packet of <paramref name="flow"/> was dropped: the table was full and early drop found nothing to evict.</summary>
+    void OnTableFull(long timestampNanoseconds, in FlowTuple flow)
+    {
+    }
+
+    /// <summary>A packet of <paramref name="flow"/> was dropped: the entry could not be allocated (memory budget spent).</summary>
+    void OnAllocationFailure(long timestampNanoseconds, in FlowTuple flow)
     {
     }
 }
