@@ -10,6 +10,15 @@ public sealed class ReplayOptions
     /// <summary>Called now and then with the fraction of the input consumed (0..1); null for none.</summary>
     public Action<double>? Progress { get; init; }
 
+    /// <summary>Wording and rate limiter of the simulated kernel log.</summary>
+    public KernelLog.LogStyle LogStyle { get; init; } = KernelLog.LogStyle.Modern;
+
+    /// <summary>Inode of the simulated network namespace (6.17+ logs name it); 0 = the initial namespace.</summary>
+    public long NetnsInode { get; init; }
+
+    /// <summary>Entries the slab can hold before allocations fail (a memory budget); 0 = unlimited.</summary>
+    public int AllocationLimit { get; init; }
+
     /// <summary>Fixed hash key for reproducible bucket placement (tests); null = random, as the kernel.</summary>
     public ulong? HashSeed { get; init; }
 }

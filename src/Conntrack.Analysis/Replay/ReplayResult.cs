@@ -1,3 +1,5 @@
+using Conntrack.Analysis.KernelLog;
+using Conntrack.Analysis.Reporting;
 using Conntrack.Capture;
 using Conntrack.Table;
 
@@ -43,6 +45,25 @@ public sealed class ReplayResult
 
     /// <summary>Live entries at the last packet's timestamp.</summary>
     public required IReadOnlyList<EntryView> FinalEntries { get; init; }
+
+    public required Timeline Timeline { get; init; }
+
+    /// <summary>The table around its peak (taken when the count first fell 1 % below it, or at the end).</summary>
+    public TableComposition? PeakComposition { get; init; }
+
+    /// <summary>The table at the first table-full drop, or null when nothing was dropped.</summary>
+    public TableComposition? FirstDropComposition { get; init; }
+
+    /// <summary>Occupancy over time by timeout class, largest first.</summary>
+    public required IReadOnlyList<EntrySeconds> EntrySeconds { get; init; }
+
+    /// <summary>The kernel log lines the drops would have produced.</summary>
+    public required TableFullLog Log { get; init; }
+
+    /// <summary>Distinct flows with at least one dropped packet.</summary>
+    public long LostFlows { get; init; }
+    public bool LostFlowsCapped { get; init; }
+    public long AllocationFailures { get; init; }
 
     public ConntrackStatistics Statistics => Table.Statistics;
     public double DurationSeconds => LastTimestamp > FirstTimestamp ? (LastTimestamp - FirstTimestamp) / 1e9 : 0;

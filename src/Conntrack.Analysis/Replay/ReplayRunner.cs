@@ -1,3 +1,5 @@
+using Conntrack.Analysis.KernelLog;
+using Conntrack.Analysis.Reporting;
 using Conntrack.Capture;
 using Conntrack.Table;
 
@@ -15,8 +17,11 @@ public static class ReplayRunner
     {
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(options);
-        var counters = new ReplayCounters();
-        var table = new ConntrackTable(options.Settings, counters, options.HashSeed);
+        var recorder = new ReplayRecorder(new TableFullLog(options.LogStyle, options.NetnsInode));
+        var table = new ConntrackTable(options.Settings, recorder, options.HashSeed, options.AllocationLimit);
+        var timeline = new Timeline();
+        TableComposition? atPeak = null, atFirstDrop = null;
+        int snapshotPeak = 0;
         Span<long> states = stackalloc long[256];
         Span<long> skipped = stackalloc long[3];
         long records = 0, packets = 0, bytes = 0, dropped = 0, held = 0, discarded = 0;
@@ -48,6 +53,7 @@ public static class ReplayRunner
             // Time never runs backwards inside the engine; a capture that does is clamped to its latest time.
             if (packets > 0 && now < last)
                 now = last;
+            recorder.Now = now;
             var verdict = table.Process(record.Data.Slice(network.Offset, network.Length), now);
             if (packets == 0)
                 first = now;
@@ -69,13 +75,33 @@ public static class ReplayRunner
                     discarded++;
                     break;
             }
-            if (table.Count > peak)
+            int count = table.Count;
+            if (count > peak)
             {
-                peak = table.Count;
+                peak = count;
                 peakAt = now;
             }
+            // Describe the peak once it has passed (the count fell 1 % below it): one walk of the
+            // table per peak episode instead of one per new maximum.
+            else if (peak > snapshotPeak && count < peak - Math.Max(1, peak / 100))
+            {
+                atPeak = TableComposition.Of(table.Snapshot(now), now);
+                snapshotPeak = peak;
+            }
+            if (recorder.FirstDropPending)
+            {
+                recorder.FirstDropPending = false;
+                atFirstDrop = TableComposition.Of(table.Snapshot(now), now);
+            }
+            var stats = table.Statistics;
+            timeline.Observe(now, count, new Timeline.Cumulative(recorder.Created, recorder.TableFullDrops, stats.EarlyDrop, recorder.AllocationFailures));
         }
         options.Progress?.Invoke(1.0);
+        timeline.Finish();
+        recorder.Integrate(last);
+        var finalEntries = table.Snapshot(last);
+        if (peak > snapshotPeak)
+            atPeak = TableComposition.Of(finalEntries, last); // still at (or within 1 % of) the peak
 
         var byState = new Dictionary<string, long>();
         foreach (var state in Enum.GetValues<CtInfo>())
@@ -100,8 +126,8 @@ public static class ReplayRunner
             Bytes = bytes,
             FirstTimestamp = first,
             LastTimestamp = last,
-            EntriesCreated = counters.Created,
-            EntriesDestroyed = counters.Destroyed,
+            EntriesCreated = recorder.Created,
+            EntriesDestroyed = recorder.Destroyed,
             PeakEntries = peak,
             PeakTimestamp = peakAt,
             PacketsByState = byState,
@@ -110,7 +136,15 @@ public static class ReplayRunner
             DiscardedPackets = discarded,
             Skipped = skippedMap,
             CaptureIssues = reader.Issues,
-            FinalEntries = table.Snapshot(last),
+            FinalEntries = finalEntries,
+            Timeline = timeline,
+            PeakComposition = atPeak,
+            FirstDropComposition = atFirstDrop,
+            EntrySeconds = recorder.EntrySeconds(),
+            Log = recorder.Log,
+            LostFlows = recorder.LostFlows,
+            LostFlowsCapped = recorder.LostFlowsCapped,
+            AllocationFailures = recorder.AllocationFailures,
         };
     }
 

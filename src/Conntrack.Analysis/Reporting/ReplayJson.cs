@@ -53,6 +53,42 @@ public static class ReplayJson
         w.WriteNumber("engine_bytes_per_entry", ConntrackTable.BytesPerEntry(settings.Accounting));
         w.WriteEndObject();
 
+        WriteTimeline(w, r.Timeline);
+        WriteComposition(w, "peak_composition", r.PeakComposition);
+        WriteComposition(w, "first_drop_composition", r.FirstDropComposition);
+
+        w.WriteStartArray("entry_seconds");
+        foreach (var es in r.EntrySeconds)
+        {
+            w.WriteStartObject();
+            w.WriteString("class", es.Class);
+            if (es.TimeoutSetting is { } setting)
+            {
+                w.WriteString("timeout_setting", setting);
+                w.WriteNumber("timeout_seconds", settings.Get(setting));
+            }
+            w.WriteNumber("entry_seconds", Math.Round(es.Seconds, 3));
+            w.WriteNumber("share", Math.Round(es.Share, 6));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+
+        w.WriteStartObject("drops");
+        w.WriteNumber("table_full", r.Log.Printed + r.Log.Suppressed);
+        w.WriteNumber("allocation_failures", r.AllocationFailures);
+        WriteTime(w, "first_drop_timestamp", r.Log.FirstDrop, r.Log.FirstDrop >= 0);
+        WriteTime(w, "last_drop_timestamp", r.Log.LastDrop, r.Log.LastDrop >= 0);
+        w.WriteNumber("log_lines_printed", r.Log.Printed);
+        w.WriteNumber("log_lines_suppressed", r.Log.Suppressed);
+        w.WriteNumber("suppressed_unreported", r.Log.SuppressedUnreported);
+        w.WriteNumber("flows_lost", r.LostFlows);
+        w.WriteBoolean("flows_lost_capped", r.LostFlowsCapped);
+        w.WriteStartArray("log");
+        foreach (var line in r.Log.Lines.Take(MaxLogLinesInJson))
+            w.WriteStringValue(line.ToDmesg(r.FirstTimestamp));
+        w.WriteEndArray();
+        w.WriteEndObject();
+
         w.WriteStartObject("settings_changed");
         foreach (var (name, value) in settings.Changed())
             w.WriteNumber(name, value);
@@ -77,6 +113,64 @@ public static class ReplayJson
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndObject();
+    }
+
+    private const int MaxLogLinesInJson = 200;
+
+    private static void WriteTimeline(Utf8JsonWriter w, Timeline timeline)
+    {
+        w.WriteStartObject("timeline");
+        double width = timeline.Resolution / 1e9;
+        w.WriteNumber("resolution_seconds", width);
+        WriteSeries(w, "offset_seconds", timeline.Points, p => Math.Round((p.Start - timeline.Start) / 1e9, 6));
+        WriteSeries(w, "entries_peak", timeline.Points, p => p.PeakEntries);
+        WriteSeries(w, "entries_end", timeline.Points, p => p.EndEntries);
+        WriteSeries(w, "new_per_second", timeline.Points, p => Math.Round(p.NewEntries / width, 3));
+        WriteSeries(w, "drops_per_second", timeline.Points, p => Math.Round(p.Drops / width, 3));
+        WriteSeries(w, "early_drops_per_second", timeline.Points, p => Math.Round(p.EarlyDrops / width, 3));
+        WriteSeries(w, "allocation_failures_per_second", timeline.Points, p => Math.Round(p.AllocationFailures / width, 3));
+        w.WriteEndObject();
+    }
+
+    private static void WriteSeries(Utf8JsonWriter w, string name, IReadOnlyList<TimelinePoint> points, Func<TimelinePoint, double> value)
+    {
+        w.WriteStartArray(name);
+        foreach (var p in points)
+            w.WriteNumberValue(value(p));
+        w.WriteEndArray();
+    }
+
+    private static void WriteComposition(Utf8JsonWriter w, string name, TableComposition? c)
+    {
+        if (c is null)
+        {
+            w.WriteNull(name);
+            return;
+        }
+        w.WriteStartObject(name);
+        WriteTime(w, "timestamp", c.Timestamp, c.Timestamp != 0);
+        w.WriteNumber("entries", c.Total);
+        w.WriteNumber("assured", c.Assured);
+        w.WriteNumber("unreplied", c.Unreplied);
+        WriteMap(w, "by_protocol", c.ByProtocol);
+        WriteMap(w, "by_state", c.ByState);
+        WriteRanking(w, "top_sources", c.TopSources);
+        WriteRanking(w, "top_destinations", c.TopDestinations);
+        WriteRanking(w, "top_destination_ports", c.TopDestinationPorts);
+        w.WriteEndObject();
+    }
+
+    private static void WriteRanking(Utf8JsonWriter w, string name, IReadOnlyList<KeyValuePair<string, int>> ranking)
+    {
+        w.WriteStartArray(name);
+        foreach (var (key, count) in ranking)
+        {
+            w.WriteStartObject();
+            w.WriteString("key", key);
+            w.WriteNumber("entries", count);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     public static string SkipLabel(SkipReason reason) => reason switch

@@ -221,18 +221,4 @@ internal static class SctpTracker
     /// <summary><c>sctp_can_early_drop</c>: shutdown states.</summary>
     public static bool CanEarlyDrop(SctpConnState state) =>
         state is SctpConnState.ShutdownSent or SctpConnState.ShutdownRecd or SctpConnState.ShutdownAckSent;
-
-    public static string StateName(SctpConnState state) => state switch
-    {
-        SctpConnState.None => "NONE",
-        SctpConnState.Closed => "CLOSED",
-        SctpConnState.CookieWait => "COOKIE_WAIT",
-        SctpConnState.CookieEchoed => "COOKIE_ECHOED",
-        SctpConnState.Established => "ESTABLISHED",
-        SctpConnState.ShutdownSent => "SHUTDOWN_SENT",
-        SctpConnState.ShutdownRecd => "SHUTDOWN_RECD",
-        SctpConnState.ShutdownAckSent => "SHUTDOWN_ACK_SENT",
-        SctpConnState.HeartbeatSent => "HEARTBEAT_SENT",
-        _ => "INVALID",
-    };
 }

@@ -301,20 +301,4 @@ internal static class TcpTracker
     /// <summary><c>tcp_can_early_drop</c>: closing states, which GC early-drop may evict even when ASSURED.</summary>
     public static bool CanEarlyDrop(TcpConnState state) =>
         state is TcpConnState.FinWait or TcpConnState.CloseWait or TcpConnState.LastAck or TcpConnState.TimeWait or TcpConnState.Close;
-
-    /// <summary>Name printed in /proc and by conntrack(8).</summary>
-    public static string StateName(TcpConnState state) => state switch
-    {
-        TcpConnState.None => "NONE",
-        TcpConnState.SynSent => "SYN_SENT",
-        TcpConnState.SynRecv => "SYN_RECV",
-        TcpConnState.Established => "ESTABLISHED",
-        TcpConnState.FinWait => "FIN_WAIT",
-        TcpConnState.CloseWait => "CLOSE_WAIT",
-        TcpConnState.LastAck => "LAST_ACK",
-        TcpConnState.TimeWait => "TIME_WAIT",
-        TcpConnState.Close => "CLOSE",
-        TcpConnState.SynSent2 => "SYN_SENT2",
-        _ => "INVALID",
-    };
 }

@@ -553,7 +553,7 @@ public sealed partial class ConntrackTable
     }
 
     private EntryView View(int slot) =>
-        new(_entries[slot], _counters is null ? default : _counters[slot], _counters is not null);
+        new(_entries[slot], slot, _counters is null ? default : _counters[slot], _counters is not null);
 
     /// <summary>Removes the entry holding <paramref name="tuple"/> (either direction), as <c>conntrack -D</c>.</summary>
     public bool Remove(in FlowTuple tuple, long now)

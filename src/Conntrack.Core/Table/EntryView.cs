@@ -6,8 +6,9 @@ namespace Conntrack.Table;
 /// <summary>A read-only snapshot of one entry, for events, dumps and reports.</summary>
 public readonly struct EntryView
 {
-    internal EntryView(in Entry entry, in EntryCounters counters, bool hasCounters)
+    internal EntryView(in Entry entry, int slot, in EntryCounters counters, bool hasCounters)
     {
+        Slot = slot;
         Original = entry.Original;
         Reply = entry.Original.TryInvert(out var reply) ? reply : default;
         Status = entry.Status;
@@ -18,6 +19,12 @@ public readonly struct EntryView
         Counters = counters;
         HasCounters = hasCounters;
     }
+
+    /// <summary>
+    /// The entry's slot in the table, stable for the entry's life and reused after it: lets an
+    /// observer keep per-entry data in a flat array instead of a dictionary.
+    /// </summary>
+    public int Slot { get; }
 
     public FlowTuple Original { get; }
     public FlowTuple Reply { get; }
@@ -50,8 +57,8 @@ public readonly struct EntryView
     /// <summary>State name as /proc prints it (TCP and SCTP; null for protocols without one).</summary>
     public string? StateName => Protocol switch
     {
-        IpProtocol.Tcp => TcpTracker.StateName(TcpState),
-        IpProtocol.Sctp => SctpTracker.StateName((SctpConnState)ProtocolStateValue),
+        IpProtocol.Tcp => StateNames.Tcp(TcpState),
+        IpProtocol.Sctp => StateNames.Sctp((SctpConnState)ProtocolStateValue),
         _ => null,
     };
 
