@@ -51,6 +51,70 @@ public sealed class OtherProtocolTests
         Assert.Equal(30, _h.TimeoutOf(DnsTuple));
     }
 
+    // §5.1: stream_ts = first packet + 2 s and time_after() is strict.
+    [Theory]
+    [InlineData(2.0, false, 30)]
+    [InlineData(2.001, true, 120)]
+    public void Udp_two_second_boundary(double at, bool assured, int timeout)
+    {
+        _h.Send(Query());
+        _h.SendAfter(0.5, Answer());
+        _h.SendAfter(at - 0.5, Query());
+        Assert.Equal(assured, _h.Entry(DnsTuple).IsAssured);
+        Assert.Equal(timeout, _h.TimeoutOf(DnsTuple));
+    }
+
+    [Fact]
+    public void Configured_timeouts_are_used()
+    {
+        var h = new Harness(s =>
+        {
+            s.Set("nf_conntrack_udp_timeout", 11);
+            s.Set("nf_conntrack_udp_timeout_stream", 222);
+            s.Set("nf_conntrack_icmp_timeout", 7);
+            s.Set("nf_conntrack_generic_timeout", 99);
+        });
+        h.Send(Query());
+        Assert.Equal(11, h.TimeoutOf(DnsTuple));
+        h.SendAfter(0.1, Answer());
+        h.SendAfter(3, Query());
+        Assert.Equal(222, h.TimeoutOf(DnsTuple));
+        var ping = Icmp("10.0.0.1", "10.0.0.2", 8, 0, 1, 1);
+        h.Send(ping);
+        Assert.Equal(7, h.TimeoutOf(TupleOf(ping)));
+        var esp = Generic("10.0.0.1", "10.0.0.2", 50, Hex("0000000100000001"));
+        h.Send(esp);
+        Assert.Equal(99, h.TimeoutOf(TupleOf(esp)));
+    }
+
+    // §5.1 udp_error: a bad checksum is invalid when nf_conntrack_checksum=1.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Udp_bad_checksum(bool checksum)
+    {
+        var h = new Harness(s => s.Checksum = checksum);
+        var q = Query();
+        q[^1] ^= 0x5A;
+        Assert.Equal(checksum ? CtInfo.Invalid : CtInfo.New, h.Send(q).State);
+        Assert.Equal(checksum ? 1 : 0, h.Stats.Invalid);
+    }
+
+    // §5.2: icmp_error checks the checksum of every ICMP packet; failures count `error`, not `invalid`.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Icmp_bad_checksum_counts_error(bool checksum)
+    {
+        var h = new Harness(s => s.Checksum = checksum);
+        var ping = Icmp("10.0.0.1", "10.0.0.2", 8, 0, 1, 1, Hex("0102"));
+        ping[^1] ^= 0x5A;
+        var v = h.Send(ping);
+        Assert.Equal(checksum ? CtInfo.Invalid : CtInfo.New, v.State);
+        Assert.Equal(checksum ? 1 : 0, h.Stats.Error);
+        Assert.Equal(0, h.Stats.Invalid);
+    }
+
     // §5.1: one-way flows never get a reply flag nor ASSURED, however long they last.
     [Fact]
     public void Udp_one_way_stays_unreplied()
@@ -76,22 +140,27 @@ public sealed class OtherProtocolTests
         Assert.Equal(0, h.Table.Count);
     }
 
-    // A first fragment stands for the reassembled datagram the kernel would track (§1.2 defrag happens first).
+    // §1.2 / §0: nf_defrag reassembles at priority -400, so conntrack sees the whole datagram once:
+    // fragments are held (no statistics), the last one completes the datagram, which is tracked and
+    // accounted with its reassembled length.
     [Fact]
-    public void Udp_first_fragment_is_tracked()
+    public void Udp_fragments_are_reassembled_before_tracking()
     {
+        var h = new Harness(s => s.Accounting = true);
         var datagram = Udp("10.0.0.1", 5000, "10.0.0.2", 53, payload: 2000);
         var buffer = new byte[4096];
-        Span<Range> fragments = stackalloc Range[4];
+        var fragments = new Range[4];
         int count = Capture.PacketBuilder.Fragment4(datagram, 1480, buffer, fragments);
-        Assert.True(count >= 2);
-        var first = buffer[fragments[0]];
-        var v = _h.Send(first);
+        Assert.Equal(2, count);
+        // Last fragment first: held, nothing tracked.
+        Assert.Equal(PacketFate.Held, h.Send(buffer[fragments[1]]).Fate);
+        Assert.Equal(0, h.Table.Count);
+        var v = h.SendAfter(0.001, buffer[fragments[0]]);
+        Assert.Equal(PacketFate.Accepted, v.Fate);
         Assert.Equal(CtInfo.New, v.State);
-        Assert.Equal(0, _h.Stats.Invalid);
-        Assert.True(_h.Has(DnsTuple));
-        // Later fragments carry no ports: the kernel never sees them (reassembled first) — here they are rejected.
-        Assert.Equal(CtInfo.Invalid, _h.Send(buffer[fragments[1]]).State);
+        Assert.Equal(default, h.Stats);
+        var e = h.Entry(DnsTuple);
+        Assert.Equal(new EntryCounters(1, datagram.Length, 0, 0), e.Counters);
     }
 
     // §5.2: echo request creates, reply refreshes (30 s each), never ASSURED.
@@ -243,6 +312,8 @@ public sealed class OtherProtocolTests
     [InlineData(135)]
     [InlineData(136)]
     [InlineData(143)]
+    [InlineData(151)]
+    [InlineData(152)]
     public void Icmpv6_neighbour_discovery_is_untracked(byte type)
     {
         var v = _h.Send(Icmp("fe80::1", "ff02::1:ff00:2", type, 0));

@@ -107,7 +107,7 @@ public sealed class TableTests
         Assert.Equal(1, h.Stats.Drop);
         Assert.Equal(0, h.Stats.EarlyDrop);
         Assert.Equal(0, h.Stats.Invalid);
-        Assert.Equal([h.Now], h.Sink.TableFull);
+        Assert.Equal([(h.Now, late.Tuple)], h.Sink.TableFull);
         Assert.Equal(max, h.Table.Count);
         Assert.False(h.Has(late.Tuple));
 
@@ -188,6 +188,96 @@ public sealed class TableTests
         Assert.True(h.Table.Count <= max);
     }
 
+    // §6.2 / §10.2: early drop is local — only 8 buckets from the new tuple's bucket are searched. With 200
+    // unassured entries in 262144 buckets almost every new connection is dropped (observed ~1 % success).
+    [Fact]
+    public void Early_drop_is_local_not_global()
+    {
+        const int max = 200;
+        var h = new Harness(s => s.Max = max, seed: 5);
+        for (int i = 0; i < max; i++)
+            h.SendAfter(0.001, Conn(i).Syn());
+        for (int i = 0; i < 100; i++)
+            h.SendAfter(0.001, Conn(1000 + i).Syn());
+        Assert.True(h.Stats.Drop >= 90, $"drop={h.Stats.Drop}");
+        Assert.Equal(100, h.Stats.Drop + h.Sink.Events.Count(e => e.Type == ConntrackEventType.New && e.Entry.Original.SrcId >= 21000));
+        Assert.True(h.Table.Count <= max);
+    }
+
+    // §6.2 / §10.3: expired entries met by early drop are reaped, but that is not a success: the packet
+    // that triggered it is still dropped although room was made.
+    [Fact]
+    public void Early_drop_reaping_expired_entries_still_drops()
+    {
+        const int max = 64;
+        var h = new Harness(s => { s.Max = max; s.Buckets = 512; }, seed: 9);
+        // Let the collector's first run (1 s after start) happen on an idle table: it then sleeps ~60 s.
+        var keeper = Generic("10.9.9.1", "10.9.9.2", 50, Hex("0000000100000001"));
+        h.Send(keeper);
+        h.SendAfter(1.5, keeper);
+        Assert.True(h.Table.Remove(TupleOf(keeper), h.Now));
+        for (int i = 0; i < max; i++)
+        {
+            var c = Conn(i);
+            Handshake(h, c);
+            h.SendAfter(0.001, c.C(TcpFlags.Rst | TcpFlags.Ack, 1001, 5001)); // CLOSE, 10 s, still ASSURED
+        }
+        h.Now += Harness.Sec(11); // all expired; the collector's next run is far away (60 s cycle)
+        bool sawReapingDrop = false;
+        for (int i = 0; i < 200 && !sawReapingDrop; i++)
+        {
+            long countBefore = h.Table.Count, dropsBefore = h.Stats.Drop;
+            var v = h.SendAfter(0.001, Conn(1000 + i).Syn());
+            // A drop that made room: early drop met expired entries (count went down) yet failed.
+            if (v.Dropped && h.Table.Count < countBefore)
+            {
+                Assert.Equal(dropsBefore + 1, h.Stats.Drop);
+                sawReapingDrop = true;
+            }
+        }
+        Assert.True(sawReapingDrop);
+        Assert.Equal(0, h.Stats.EarlyDrop);
+        // With room made, the next new connection gets in.
+        Assert.Equal(CtInfo.New, h.SendAfter(0.001, Conn(4000).Syn()).State);
+    }
+
+    // §3.6 item 5 (observed): after a table-full drop the next collector run evicts unassured entries
+    // while count ≥ max/100*95 — ending at 189 for max 200 — without counting them in early_drop.
+    [Fact]
+    public void Collector_early_drop_mode_trims_to_95_percent()
+    {
+        const int max = 200;
+        var h = new Harness(s => s.Max = max, seed: 5);
+        for (int i = 0; i < max; i++)
+            h.SendAfter(0.001, Conn(i).Syn());
+        int n = 0;
+        while (h.Stats.Drop == 0)
+            h.SendAfter(0.001, Conn(1000 + n++).Syn());
+        long earlyDrops = h.Stats.EarlyDrop;
+        int count = h.Table.Count;
+        Assert.Equal(max, count);
+
+        // 61 s later (entries live 120 s) an invalid packet makes the collector run first.
+        h.SendAfter(61, Conn(0).C(TcpFlags.Syn | TcpFlags.Fin, 1));
+        Assert.Equal(189, h.Table.Count);
+        Assert.Equal(earlyDrops, h.Stats.EarlyDrop);
+    }
+
+    // §3.6 item 5 / §10.17: max/100*95 is 0 below 100, which disables the mode.
+    [Fact]
+    public void Collector_early_drop_mode_is_off_below_100()
+    {
+        const int max = 50;
+        var h = new Harness(s => s.Max = max, seed: 5);
+        for (int i = 0; i < max; i++)
+            h.SendAfter(0.001, Conn(i).Syn());
+        int n = 0;
+        while (h.Stats.Drop == 0)
+            h.SendAfter(0.001, Conn(1000 + n++).Syn());
+        h.SendAfter(61, Conn(0).C(TcpFlags.Syn | TcpFlags.Fin, 1));
+        Assert.Equal(max, h.Table.Count);
+    }
+
     // §2.1 / §10.17: nf_conntrack_max = 0 means no limit (≤ 6.18).
     [Fact]
     public void Max_zero_is_unlimited()
@@ -206,7 +296,7 @@ public sealed class TableTests
     public void Tcp_connection_events()
     {
         var h = new Harness();
-        var c = new TcpConn("127.0.0.1", 39138, "127.0.0.1", 8080);
+        var c = new TcpConn("10.99.1.2", 39138, "10.99.2.2", 8080);
         h.Send(c.Syn());
         h.SendAfter(0.001, c.SynAck());
         h.SendAfter(0.001, c.HandshakeAck());
@@ -321,14 +411,35 @@ public sealed class TableTests
         Assert.Equal(ConntrackEventType.Destroy, h.Sink.Events[^1].Type);
     }
 
-    [Fact]
-    public void Unparsable_packets_count_invalid()
+    // ip_rcv drops broken IPv4 headers before any netfilter hook: conntrack never sees them, no statistics.
+    [Theory]
+    [InlineData("45 00 0010 0001 4000 40 06 0000 0a000001 0a000002 00000000")] // total length 16 < IHL 20
+    [InlineData("44 00 0018 0001 4000 40 06 0000 0a000001 0a000002 00000000")] // IHL 4
+    [InlineData("45")]
+    [InlineData("")]
+    public void Broken_ip_headers_never_reach_conntrack(string hex)
     {
         var h = new Harness();
-        Assert.Equal(CtInfo.Invalid, h.Send(Hex("45 00 0010 0001 4000 40 06 0000 0a000001 0a000002")).State);
-        Assert.Equal(CtInfo.Invalid, h.Send(Hex("45 00 001c 0001 00b9 40 11 0000 0a000001 0a000002 0102030405060708")).State);
-        Assert.Equal(CtInfo.Invalid, h.Send([]).State);
-        Assert.Equal(3, h.Stats.Invalid);
+        var v = h.Send(Hex(hex));
+        Assert.Equal(PacketFate.Discarded, v.Fate);
+        Assert.Equal(CtInfo.Invalid, v.State);
+        Assert.Equal(default, h.Stats);
+        Assert.Equal(0, h.Table.Count);
+    }
+
+    // §1.2: what conntrack itself cannot parse (a bad header, a non-first fragment) is stat `invalid`.
+    [Theory]
+    [InlineData("45 00 0010 0001 4000 40 06 0000 0a000001 0a000002 00000000")]
+    [InlineData("45 00 001c 0001 00b9 40 11 0000 0a000001 0a000002 0102030405060708")]
+    [InlineData("60000000 0008 3b 40 20010db8000000000000000000000001 20010db8000000000000000000000002 0000000000000000")]
+    public void Unparsable_packets_offered_to_the_tracker_count_invalid(string hex)
+    {
+        var h = new Harness();
+        var packet = Hex(hex);
+        PacketParser.Parse(packet, 0, out var info);
+        var v = h.Table.Process(in info, packet, h.Now);
+        Assert.Equal(CtInfo.Invalid, v.State);
+        Assert.Equal(1, h.Stats.Invalid);
         Assert.Equal(0, h.Table.Count);
     }
 }

@@ -238,6 +238,45 @@ public sealed class TcpTrackingTests
         Assert.Equal(TcpConnState.SynSent, fresh.TcpState);
     }
 
+    // §4.5 item 2(b) / §10.8: a SYN ignored in CLOSE (no FIN seen, RST came from the other side), then the
+    // server's SYN/ACK acknowledging exactly that SYN re-synchronises the old entry: SYN_RECV, then ESTABLISHED.
+    [Fact]
+    public void Syn_ack_answering_an_ignored_syn_resynchronises()
+    {
+        Handshake();
+        _h.SendAfter(1, _c.S(TcpFlags.Rst, 5001));
+        uint id = _h.Entry(_c.Tuple).Id;
+        _h.SendAfter(1, _c.C(TcpFlags.Syn, 2000));
+        Assert.Equal(TcpConnState.Close, _h.Entry(_c.Tuple).TcpState);
+        var v = _h.SendAfter(0.01, _c.S(TcpFlags.Syn | TcpFlags.Ack, 9000, 2001));
+        Assert.Equal(CtInfo.EstablishedReply, v.State);
+        Assert.Equal(TcpConnState.SynRecv, _h.Entry(_c.Tuple).TcpState);
+        Assert.Equal(60, _h.TimeoutOf(_c.Tuple));
+        _h.SendAfter(0.01, _c.C(TcpFlags.Ack, 2001, 9001));
+        var e = _h.Entry(_c.Tuple);
+        Assert.Equal(id, e.Id);
+        Assert.Equal(TcpConnState.Established, e.TcpState);
+        Assert.Equal(432000, _h.TimeoutOf(_c.Tuple));
+        Assert.Equal(0, _h.Stats.Invalid);
+    }
+
+    // §4.3 REPLY/TIME_WAIT SYN → SYN_SENT + §4.5 item 1: after a FIN close the *server* may reopen too;
+    // the new entry's original direction is then server → client.
+    [Fact]
+    public void Reply_syn_in_time_wait_reopens_in_its_own_direction()
+    {
+        Handshake();
+        _h.SendAfter(1, _c.C(TcpFlags.Fin | TcpFlags.Ack, 1001, 5001));
+        _h.SendAfter(0.01, _c.S(TcpFlags.Fin | TcpFlags.Ack, 5001, 1002));
+        _h.SendAfter(0.01, _c.C(TcpFlags.Ack, 1002, 5002));
+        var serverSyn = _c.S(TcpFlags.Syn, 70000);
+        Assert.Equal(CtInfo.New, _h.SendAfter(1, serverSyn).State);
+        var e = _h.Entry(Pkt.TupleOf(serverSyn));
+        Assert.Equal(Pkt.TupleOf(serverSyn), e.Original);
+        Assert.Equal(TcpConnState.SynSent, e.TcpState);
+        Assert.Equal(1, _h.Table.Count);
+    }
+
     // §4.5 item 10 / §10.7: a retransmitted SYN before any reply keeps ctinfo NEW but neither refreshes
     // the timeout nor is accounted.
     [Fact]
@@ -301,6 +340,87 @@ public sealed class TcpTrackingTests
         Assert.True(e.IsAssured);
         Assert.Equal(10, _h.TimeoutOf(_c.Tuple));
         Assert.Equal(1, _h.Table.Count);
+    }
+
+    // §4.5 item 6 / §4.6 / §10.9: RST sequence validation on an ASSURED ESTABLISHED connection, after the
+    // client sent 100 bytes and the server acknowledged them (server's max ACK = 1101).
+    [Theory]
+    [InlineData(1050u, false, TcpConnState.Established)] // below the peer's max ACK → invalid, entry untouched
+    [InlineData(1101u, true, TcpConnState.Close)]        // exact → CLOSE
+    [InlineData(1601u, true, TcpConnState.Established)]  // in window, inexact → state kept, timeout still 10 s (6.18)
+    public void Rst_sequence_validation(uint seq, bool accepted, TcpConnState state)
+    {
+        Handshake();
+        _h.SendAfter(0.1, _c.C(TcpFlags.Ack | TcpFlags.Psh, 1001, 5001, payload: 100));
+        _h.SendAfter(0.1, _c.S(TcpFlags.Ack, 5001, 1101));
+        var before = _h.Entry(_c.Tuple);
+        var v = _h.SendAfter(1, _c.C(TcpFlags.Rst, seq));
+        var after = _h.Entry(_c.Tuple);
+        Assert.Equal(state, after.TcpState);
+        if (accepted)
+        {
+            Assert.NotEqual(CtInfo.Invalid, v.State);
+            Assert.Equal(0, _h.Stats.Invalid);
+            Assert.Equal(10, _h.TimeoutOf(_c.Tuple));
+        }
+        else
+        {
+            Assert.Equal(CtInfo.Invalid, v.State);
+            Assert.Equal(1, _h.Stats.Invalid);
+            Assert.Equal(before.ExpiresAt, after.ExpiresAt);
+        }
+    }
+
+    [Fact]
+    public void Rst_below_max_ack_is_accepted_with_ignore_invalid_rst()
+    {
+        var h = new Harness(s => s.TcpIgnoreInvalidRst = true);
+        h.Send(_c.Syn());
+        h.SendAfter(0.01, _c.SynAck());
+        h.SendAfter(0.01, _c.HandshakeAck());
+        h.SendAfter(0.1, _c.C(TcpFlags.Ack | TcpFlags.Psh, 1001, 5001, payload: 100));
+        h.SendAfter(0.1, _c.S(TcpFlags.Ack, 5001, 1101));
+        Assert.NotEqual(CtInfo.Invalid, h.SendAfter(1, _c.C(TcpFlags.Rst, 1050)).State);
+        Assert.Equal(0, h.Stats.Invalid);
+    }
+
+    // §4.7 (observed): out-of-window data and an ACK of data not seen yet are INVALID; the entry is unchanged.
+    [Theory]
+    [InlineData(1001u + 3_000_000u, 5001u)]
+    [InlineData(1001u, 5001u + 100_000u)]
+    public void Out_of_window_segments_are_invalid(uint seq, uint ack)
+    {
+        Handshake();
+        var before = _h.Entry(_c.Tuple);
+        var v = _h.SendAfter(1, _c.C(TcpFlags.Ack | TcpFlags.Psh, seq, ack, payload: 10));
+        Assert.Equal(CtInfo.Invalid, v.State);
+        Assert.Equal(1, _h.Stats.Invalid);
+        var after = _h.Entry(_c.Tuple);
+        Assert.Equal(before.ExpiresAt, after.ExpiresAt);
+        Assert.Equal(TcpConnState.Established, after.TcpState);
+    }
+
+    // §4.7: nf_conntrack_tcp_be_liberal=1 accepts what the window check would refuse.
+    [Fact]
+    public void Be_liberal_accepts_out_of_window_segments()
+    {
+        var h = new Harness(s => s.TcpBeLiberal = true);
+        h.Send(_c.Syn());
+        h.SendAfter(0.01, _c.SynAck());
+        h.SendAfter(0.01, _c.HandshakeAck());
+        Assert.Equal(CtInfo.Established, h.SendAfter(1, _c.C(TcpFlags.Ack | TcpFlags.Psh, 1001 + 3_000_000, 5001, payload: 10)).State);
+        Assert.Equal(0, h.Stats.Invalid);
+    }
+
+    // §10.10: a mid-stream pickup is BE_LIBERAL on both directions forever — no window checks.
+    [Fact]
+    public void Picked_up_connection_is_never_window_checked()
+    {
+        _h.Send(_c.C(TcpFlags.Ack, 7000, 9000));
+        _h.SendAfter(0.01, _c.S(TcpFlags.Ack, 9000, 7000));
+        Assert.Equal(CtInfo.Established, _h.SendAfter(0.01, _c.C(TcpFlags.Ack | TcpFlags.Psh, 7000 + 50_000_000, 9000, payload: 10)).State);
+        Assert.Equal(CtInfo.EstablishedReply, _h.SendAfter(0.01, _c.S(TcpFlags.Ack, 9000, 3_000_000_000)).State);
+        Assert.Equal(0, _h.Stats.Invalid);
     }
 
     // §4.6: RST in a closing state → CLOSE, 10 s.

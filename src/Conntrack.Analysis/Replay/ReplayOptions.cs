@@ -3,7 +3,7 @@ using Conntrack.Settings;
 namespace Conntrack.Analysis.Replay;
 
 /// <summary>How to replay a capture: the kernel settings, and an optional progress callback (fraction of the file read).</summary>
-public sealed class ReplayOptions
+public sealed record ReplayOptions
 {
     public ConntrackSettings Settings { get; init; } = new();
 

@@ -9,9 +9,9 @@ namespace Conntrack.Analysis.Reporting;
 /// <summary>The replay summary as one JSON object, snake_case keys; <c>stats</c> uses the kernel's counter names.</summary>
 public static class ReplayJson
 {
-    public static void Write(Stream output, ReplayResult r, ConntrackSettings settings)
+    public static void Write(Stream output, ReplayResult r, ConntrackSettings settings, bool indented = true)
     {
-        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
         var composition = TableComposition.Of(r.FinalEntries);
         w.WriteStartObject();
         w.WriteString("source", r.Source);

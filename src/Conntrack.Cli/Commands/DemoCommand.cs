@@ -11,11 +11,12 @@ internal static class DemoCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the human report." };
         var seed = new Option<int>("--seed") { Description = "Seed of the generated traffic.", DefaultValueFactory = _ => 1 };
         var settingsOptions = new SettingsOptions();
-        var command = new Command("demo", "Replay a built-in scenario: a web server, DNS clients, pings and a SYN flood against a small table.") { json, seed };
+        var reportOptions = new ReportOptions();
+        var command = new Command("demo", "Replay a built-in scenario: a web server, DNS clients, pings and a SYN flood against a small table.") { seed };
         settingsOptions.AddTo(command);
+        reportOptions.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var settings = settingsOptions.Build(parse, ScenarioCatalog.DemoSettings());
@@ -23,8 +24,13 @@ internal static class DemoCommand
             ScenarioCatalog.Generate(capture, "demo", parse.GetValue(seed));
             capture.Position = 0;
             using var reader = CaptureReader.Open(capture, "demo (generated)");
-            var result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });
-            ReportWriter.Write(result, settings, parse.GetValue(json), dump: null);
+            var result = ReplayRunner.Run(reader, new ReplayOptions
+            {
+                Settings = settings,
+                LogStyle = reportOptions.LogStyle(parse),
+                NetnsInode = parse.GetValue(reportOptions.NetnsInode),
+            });
+            ReportWriter.Write(result, settings, parse, reportOptions, dump: null);
             return ExitCodes.Success;
         }));
         return command;

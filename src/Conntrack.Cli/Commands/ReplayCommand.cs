@@ -2,7 +2,6 @@ using System.CommandLine;
 using Conntrack.Analysis.Replay;
 using Conntrack.Capture;
 using Conntrack.Cli.Output;
-using Conntrack.Settings;
 
 namespace Conntrack.Cli.Commands;
 
@@ -15,7 +14,6 @@ internal static class ReplayCommand
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture." };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the human report." };
         var dump = new Option<string?>("--dump")
         {
             Description = "Print the final table as /proc/net/nf_conntrack (proc) or conntrack -L (conntrack) would; the summary goes to stderr.",
@@ -23,25 +21,28 @@ internal static class ReplayCommand
         };
         dump.AcceptOnlyFromAmong("proc", "conntrack");
         var settingsOptions = new SettingsOptions();
+        var reportOptions = new ReportOptions();
 
-        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, json, dump };
+        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, dump };
         settingsOptions.AddTo(command);
-        command.SetAction(parse => Run(parse.GetRequiredValue(file), parse.GetValue(json), parse.GetValue(dump), () => settingsOptions.Build(parse)));
-        return command;
-    }
-
-    private static int Run(string path, bool json, string? dump, Func<ConntrackSettings> buildSettings)
-    {
-        return CliErrors.Guard(() =>
+        reportOptions.AddTo(command);
+        command.SetAction(parse => CliErrors.Guard(() =>
         {
-            var settings = buildSettings();
-            using var reader = CaptureReader.Open(path);
+            var settings = settingsOptions.Build(parse);
+            using var reader = CaptureReader.Open(parse.GetRequiredValue(file));
+            var options = new ReplayOptions
+            {
+                Settings = settings,
+                LogStyle = reportOptions.LogStyle(parse),
+                NetnsInode = parse.GetValue(reportOptions.NetnsInode),
+            };
             bool showProgress = !Console.IsErrorRedirected && reader.Length is > ProgressThresholdBytes;
             var result = showProgress
-                ? ProgressDisplay.Run(reader.Name, progress => ReplayRunner.Run(reader, new ReplayOptions { Settings = settings, Progress = progress }))
-                : ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });
-            ReportWriter.Write(result, settings, json, dump);
+                ? ProgressDisplay.Run(reader.Name, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
+                : ReplayRunner.Run(reader, options);
+            ReportWriter.Write(result, settings, parse, reportOptions, parse.GetValue(dump));
             return ExitCodes.Success;
-        });
+        }));
+        return command;
     }
 }

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Conntrack.Analysis.Replay;
+using Conntrack.Cli.Commands;
 using Conntrack.Analysis.Reporting;
 using Conntrack.Formats;
 using Conntrack.Settings;
@@ -9,8 +11,19 @@ namespace Conntrack.Cli.Output;
 /// <summary>Chooses where each part of a replay's output goes: with --dump, stdout carries only the table.</summary>
 internal static class ReportWriter
 {
-    public static void Write(ReplayResult result, ConntrackSettings settings, bool json, string? dump)
+    public static void Write(ReplayResult result, ConntrackSettings settings, ParseResult parse, ReportOptions options, string? dump)
     {
+        if (parse.GetValue(options.Report) is { } reportPath)
+        {
+            using var file = new FileStream(reportPath, FileMode.Create, FileAccess.Write);
+            HtmlReport.Write(file, result, settings);
+        }
+        if (parse.GetValue(options.TimelineCsv) is { } csvPath)
+        {
+            using var csv = new StreamWriter(csvPath);
+            TimelineCsv.Write(csv, result.Timeline, result.Table.Max);
+        }
+        bool json = parse.GetValue(options.Json);
         var summaryStream = dump is null ? Console.OpenStandardOutput() : Console.OpenStandardError();
         if (dump is not null)
             WriteDump(result, settings, dump);

@@ -5,7 +5,7 @@ namespace Conntrack.Host.Parsing;
 /// <summary>Whitespace tokenising and number parsing over spans, without allocation.</summary>
 internal static class Tokens
 {
-    public static bool Next(ReadOnlySpan<char> line, ref int position, out ReadOnlySpan<char> token)
+    public static bool Next(ReadOnlySpan<char> line, scoped ref int position, out ReadOnlySpan<char> token)
     {
         int i = position;
         while (i < line.Length && IsSpace(line[i]))

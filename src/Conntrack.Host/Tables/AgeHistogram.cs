@@ -47,7 +47,7 @@ public sealed class AgeHistogram
         return 0;
     }
 
-    /// <summary>First age of the bin holding <paramref name="age"/>; equals <paramref name="age"/> when it is a bin boundary.</summary>
+    /// <summary>First age (seconds) counted in <paramref name="bin"/>.</summary>
     private static long BinStart(int bin)
     {
         for (int i = Ranges.Length - 1; i >= 0; i--)

@@ -9,7 +9,7 @@ internal sealed class RecordingSink : IConntrackEventSink
 {
     public List<(ConntrackEventType Type, EntryView Entry)> Events { get; } = [];
     public List<long> EventTimes { get; } = [];
-    public List<long> TableFull { get; } = [];
+    public List<(long Time, FlowTuple Flow)> TableFull { get; } = [];
     public Func<long>? Clock { get; set; }
 
     public void OnEvent(ConntrackEventType type, in EntryView entry)
@@ -18,7 +18,7 @@ internal sealed class RecordingSink : IConntrackEventSink
         EventTimes.Add(Clock?.Invoke() ?? 0);
     }
 
-    public void OnTableFull(long timestampNanoseconds) => TableFull.Add(timestampNanoseconds);
+    public void OnTableFull(long timestampNanoseconds, in FlowTuple flow) => TableFull.Add((timestampNanoseconds, flow));
 }
 
 /// <summary>A table, a clock in nanoseconds and a recording sink.</summary>

@@ -18,9 +18,10 @@ internal static class EngineReplay
         return settings;
     }
 
-    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay)
+    /// <summary>Replays <paramref name="capture"/>; <paramref name="settings"/> default to B's (the harness's own tests pass others).</summary>
+    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings? settings = null)
     {
-        var settings = RouterSettings();
+        settings ??= RouterSettings();
         using var reader = CaptureReader.Open(capture.Path);
         var result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });
 

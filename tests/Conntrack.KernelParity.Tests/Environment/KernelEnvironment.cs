@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Conntrack.KernelParity.Tests.Kernel;
 
 namespace Conntrack.KernelParity.Tests.Environment;
@@ -8,7 +9,7 @@ namespace Conntrack.KernelParity.Tests.Environment;
 /// tools on PATH, and a network namespace that can actually be created. The answer is a reason to
 /// skip, so a machine without these reports every kernel test as SKIPPED instead of passing it.
 /// </summary>
-internal static class KernelEnvironment
+internal static partial class KernelEnvironment
 {
     private static readonly string[] RequiredTools = ["ip", "nft", "tcpreplay", "conntrack", "sysctl"];
 
@@ -33,8 +34,30 @@ internal static class KernelEnvironment
         if (!created.Ok)
             return $"cannot create a network namespace: {created}";
         Shell.Try("ip", "netns", "del", probe);
+        RemoveStaleNamespaces();
         return null;
     }
+
+    /// <summary>
+    /// Deletes namespaces an earlier run left behind when it was killed before its fixtures were disposed:
+    /// only names of this harness (ctp-&lt;pid&gt;-…) whose process no longer exists.
+    /// </summary>
+    private static void RemoveStaleNamespaces()
+    {
+        foreach (string line in Shell.Try("ip", "netns", "list").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            string name = line.Split(' ')[0];
+            var match = StaleName().Match(name);
+            if (match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+                && pid != System.Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                Shell.Try("ip", "netns", "del", name);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^ctp-(\d+)-")]
+    private static partial Regex StaleName();
 
     /// <summary>The effective uid from /proc/self/status ("Uid: real effective saved fs").</summary>
     private static int? EffectiveUserId()

@@ -1,0 +1,23 @@
+namespace Conntrack.Host;
+
+/// <summary>What to read: the live host (no <see cref="Root"/>) or a snapshot directory, plus extra files.</summary>
+public sealed class HostReadOptions
+{
+    /// <summary>A snapshot directory with the host's relative paths; null reads the live host.</summary>
+    public string? Root { get; init; }
+
+    /// <summary>A table file to read instead of /proc/net/nf_conntrack (any format the parser knows).</summary>
+    public string? TablePath { get; init; }
+
+    /// <summary>Kernel logs to read besides the root's /var/log files and dmesg.</summary>
+    public IReadOnlyList<string> LogPaths { get; init; } = [];
+
+    /// <summary>Counters to read instead of /proc/net/stat/nf_conntrack (that format or <c>conntrack -S</c> output).</summary>
+    public string? StatsPath { get; init; }
+
+    /// <summary>Page size for slab arithmetic; default: this machine's when live, 4096 for a snapshot.</summary>
+    public int? PageSize { get; init; }
+
+    /// <summary>Live only: also read the output of <c>dmesg</c>.</summary>
+    public bool RunDmesg { get; init; } = true;
+}

@@ -1,0 +1,13 @@
+namespace Conntrack.Host;
+
+/// <summary>How an input fared.</summary>
+public enum InputStatus
+{
+    Read,
+    Missing,
+    Unreadable,
+    Empty,
+}
+
+/// <summary>One input the doctor looked for, what it is for, and what became of it.</summary>
+public sealed record InputFile(string Path, string Role, InputStatus Status, long Lines = 0, long Malformed = 0, string? Detail = null);

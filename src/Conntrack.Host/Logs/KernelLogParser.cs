@@ -1,0 +1,252 @@
+using System.Globalization;
+using Conntrack.Host.Parsing;
+
+namespace Conntrack.Host.Logs;
+
+/// <summary>
+/// Finds conntrack's messages in one kernel log: every generation of the table-full line
+/// (<c>ip_conntrack: table full, dropping packet.</c>, <c>nf_conntrack: table full, dropping packet</c>,
+/// the doubled <c>nf_conntrack: nf_conntrack: …</c>, <c>… table full in netns N, dropping packet</c>), the
+/// rate-limit summaries (<c>net_ratelimit: N callbacks suppressed</c>, <c>NET: N messages suppressed.</c>,
+/// <c>printk: N messages suppressed.</c>), allocation failures, vmalloc fallback and the boot banner.
+/// </summary>
+public static class KernelLogParser
+{
+    /// <summary>A suppression line within this many seconds after a table-full line belongs to its burst.</summary>
+    public const double BurstSeconds = 60;
+
+    /// <summary>When lines carry no comparable time: the same, in lines.</summary>
+    public const int BurstLines = 50;
+
+    public static LogFileResult Read(Stream stream, string label, int index, ParseIssueLog issues)
+    {
+        using var reader = new LineReader(stream);
+        return Read(reader, label, index, issues);
+    }
+
+    public static LogFileResult Read(LineReader reader, string label, int index, ParseIssueLog issues)
+    {
+        var result = new LogFileResult { Label = label, Index = index };
+        int lastTableFull = -1;
+        long lastTableFullLine = 0;
+        int pendingSuppressed = -1;
+        long pendingSlub = -1;
+        LogTime pendingSlubTime = LogTime.None;
+
+        while (reader.TryReadLine(out var line))
+        {
+            result.Lines++;
+            if (reader.Truncated || Tokens.LooksBinary(line))
+            {
+                result.Malformed++;
+                issues.Add(label, reader.LineNumber, reader.Truncated ? "a log line shorter than 16 KiB" : "a text log line", line);
+                continue;
+            }
+            var kind = LogLinePrefix.Split(line, out var time, out var message, out bool hadPrefix);
+            if (hadPrefix)
+                result.TimedLines++;
+            if (kind != LogLinePrefix.Kind.Kernel || message.IsEmpty)
+                continue;
+            result.KernelLines++;
+
+            var ev = new LogEvent { Time = time, Source = index, Line = reader.LineNumber };
+            bool isEvent = Classify(message, ref ev, out string? expected, result, label, reader.LineNumber);
+            if (expected is not null)
+            {
+                result.Malformed++;
+                issues.Add(label, reader.LineNumber, expected, line);
+            }
+
+            // A SLUB failure names its cache on the next line: "  cache: nf_conntrack, object size: 256, …".
+            if (pendingSlub >= 0)
+            {
+                bool conntrackCache = message.StartsWith("cache:") && message.Contains("conntrack", StringComparison.Ordinal) && !message.Contains("expect", StringComparison.Ordinal);
+                result.Events.Add(new LogEvent { Kind = conntrackCache ? LogEventKind.AllocFailure : LogEventKind.PageAllocFailure, Time = pendingSlubTime, Source = index, Line = pendingSlub });
+                pendingSlub = -1;
+            }
+            if (message.StartsWith("SLUB: Unable to allocate memory"))
+            {
+                pendingSlub = reader.LineNumber;
+                pendingSlubTime = time;
+                continue;
+            }
+
+            if (pendingSuppressed >= 0)
+            {
+                if (isEvent && ev.Kind == LogEventKind.TableFull)
+                    Attribute(result, pendingSuppressed, ev.Value);
+                pendingSuppressed = -1;
+            }
+            if (!isEvent)
+                continue;
+
+            if (ev.Kind == LogEventKind.Suppressed && lastTableFull >= 0)
+            {
+                var previous = result.Events[lastTableFull];
+                double? gap = LogTime.SecondsBetween(previous.Time, ev.Time);
+                bool inBurst = gap is double g ? g is >= 0 and <= BurstSeconds : reader.LineNumber - lastTableFullLine <= BurstLines;
+                if (inBurst)
+                {
+                    ev.AttributedToTableFull = true;
+                    ev.BurstNetns = previous.Value;
+                }
+            }
+            result.Events.Add(ev);
+            if (ev.Kind == LogEventKind.TableFull)
+            {
+                lastTableFull = result.Events.Count - 1;
+                lastTableFullLine = reader.LineNumber;
+            }
+            else if (ev.Kind == LogEventKind.Suppressed && !ev.AttributedToTableFull)
+            {
+                pendingSuppressed = result.Events.Count - 1;
+            }
+        }
+        if (pendingSlub >= 0)
+            result.Events.Add(new LogEvent { Kind = LogEventKind.PageAllocFailure, Time = pendingSlubTime, Source = index, Line = pendingSlub });
+        return result;
+    }
+
+    private static void Attribute(LogFileResult result, int index, long netns)
+    {
+        var e = result.Events[index];
+        e.AttributedToTableFull = true;
+        e.BurstNetns = netns;
+        result.Events[index] = e;
+    }
+
+    /// <summary>Recognises one kernel message; <paramref name="expected"/> is set when it is a known message in a broken form.</summary>
+    internal static bool Classify(ReadOnlySpan<char> message, ref LogEvent ev, out string? expected, LogFileResult? result, string label, long lineNumber)
+    {
+        expected = null;
+        int tableFull = message.IndexOf("table full", StringComparison.Ordinal);
+        if (tableFull >= 0 && message.Contains("conntrack", StringComparison.Ordinal) && !message.Contains("expectation table", StringComparison.Ordinal))
+        {
+            if (!message.Contains("dropping packet", StringComparison.Ordinal))
+            {
+                expected = "'… table full, dropping packet' (the line is cut)";
+                return false;
+            }
+            ev.Kind = LogEventKind.TableFull;
+            ev.Historic = message.StartsWith("ip_conntrack:") || message.TrimEnd().EndsWith('.');
+            int netns = message.IndexOf("in netns ", StringComparison.Ordinal);
+            if (netns >= 0)
+            {
+                var rest = message[(netns + "in netns ".Length)..];
+                int end = 0;
+                while (end < rest.Length && char.IsAsciiDigit(rest[end]))
+                    end++;
+                if (end == 0 || !Tokens.TryLong(rest[..end], out long inode))
+                {
+                    expected = "'table full in netns <inode>, dropping packet'";
+                    return false;
+                }
+                ev.Value = inode;
+            }
+            return true;
+        }
+
+        if (TrySuppressed(message, "net_ratelimit:", "callbacks suppressed", ref ev, out expected)
+            || TrySuppressed(message, "NET:", "messages suppressed", ref ev, out expected)
+            || TrySuppressed(message, "printk:", "messages suppressed", ref ev, out expected))
+            return true;
+        if (expected is not null)
+            return false;
+
+        if ((message.Contains("Can't alloc", StringComparison.OrdinalIgnoreCase) || message.Contains("Cannot alloc", StringComparison.OrdinalIgnoreCase))
+            && message.Contains("conntrack", StringComparison.OrdinalIgnoreCase))
+        {
+            ev.Kind = LogEventKind.AllocFailure;
+            return true;
+        }
+        if (message.Contains("page allocation failure", StringComparison.Ordinal))
+        {
+            ev.Kind = LogEventKind.PageAllocFailure;
+            return true;
+        }
+        if (message.Contains("falling back to vmalloc", StringComparison.Ordinal) && message.Contains("conntrack", StringComparison.Ordinal))
+        {
+            ev.Kind = LogEventKind.VmallocFallback;
+            return true;
+        }
+        int version = message.IndexOf("conntrack version", StringComparison.Ordinal);
+        if (version >= 0 && result is not null)
+        {
+            if (TryBanner(message, version, label, lineNumber, out var banner))
+                result.Banners.Add(banner);
+            else
+                expected = "'nf_conntrack version V (N buckets, M max)'";
+        }
+        return false;
+    }
+
+    /// <summary>"&lt;tag&gt; N &lt;what&gt;": a known tag followed by a number must be followed by the known words.</summary>
+    private static bool TrySuppressed(ReadOnlySpan<char> message, string tag, string what, ref LogEvent ev, out string? expected)
+    {
+        expected = null;
+        if (!message.StartsWith(tag))
+            return false;
+        var rest = message[tag.Length..];
+        int pos = 0;
+        if (!Tokens.Next(rest, ref pos, out var number) || !Tokens.IsNumber(number))
+        {
+            // "NET: Registered protocol family 2" and friends: not ours.
+            if (tag == "net_ratelimit:")
+                expected = $"'{tag} N {what}'";
+            return false;
+        }
+        var words = rest[pos..].Trim().TrimEnd('.');
+        if (!words.SequenceEqual(what) || !Tokens.TryLong(number, out long n))
+        {
+            expected = $"'{tag} N {what}{(tag == "net_ratelimit:" ? "" : ".")}'";
+            return false;
+        }
+        ev.Kind = LogEventKind.Suppressed;
+        ev.Value = n;
+        ev.Historic = tag != "net_ratelimit:";
+        return true;
+    }
+
+    private static bool TryBanner(ReadOnlySpan<char> message, int versionAt, string label, long lineNumber, out BootBanner banner)
+    {
+        banner = null!;
+        var module = message[..versionAt].TrimEnd().ToString();
+        int moduleStart = module.LastIndexOf(' ') + 1;
+        module = module[moduleStart..] + "conntrack";
+        var rest = message[(versionAt + "conntrack version".Length)..];
+        int pos = 0;
+        if (!Tokens.Next(rest, ref pos, out var version))
+            return false;
+        int open = rest.IndexOf('(');
+        int close = rest.IndexOf(')');
+        if (open < 0 || close < open)
+            return false;
+        var inside = rest[(open + 1)..close];
+        int comma = inside.IndexOf(',');
+        if (comma < 0)
+            return false;
+        if (!TryLeadingNumber(inside[..comma], "buckets", out long buckets) || !TryLeadingNumber(inside[(comma + 1)..], "max", out long max))
+            return false;
+        int? bytes = null;
+        var tail = rest[(close + 1)..];
+        int per = tail.IndexOf("bytes per conntrack", StringComparison.Ordinal);
+        if (per > 0)
+        {
+            var before = tail[..per].Trim();
+            int space = before.LastIndexOf(' ');
+            var num = space >= 0 ? before[(space + 1)..] : before;
+            if (int.TryParse(num, NumberStyles.None, CultureInfo.InvariantCulture, out int b))
+                bytes = b;
+        }
+        banner = new BootBanner(module, version.ToString(), buckets, max, bytes, label, lineNumber);
+        return true;
+    }
+
+    private static bool TryLeadingNumber(ReadOnlySpan<char> text, string word, out long value)
+    {
+        int pos = 0;
+        value = 0;
+        return Tokens.Next(text, ref pos, out var number) && Tokens.TryLong(number, out value)
+            && Tokens.Next(text, ref pos, out var w) && w.SequenceEqual(word);
+    }
+}

@@ -1,0 +1,55 @@
+using Conntrack.KernelParity.Tests.Environment;
+using Conntrack.KernelParity.Tests.Kernel;
+using Conntrack.KernelParity.Tests.Scenarios;
+using Conntrack.Settings;
+
+namespace Conntrack.KernelParity.Tests.Harness;
+
+/// <summary>The kernel side of the harness itself: the topology tracks what is replayed, cleans up, and a disagreement fails.</summary>
+[Collection(KernelParityCollection.Name)]
+public sealed class TopologyTests(ITestOutputHelper output)
+{
+    [KernelFact]
+    public void Replayed_packets_create_exactly_their_entries_in_B()
+    {
+        var scenario = new ScenarioBuilder("harness/udp-and-tcp", "one UDP flow and one TCP handshake")
+            .Add(ScenarioPackets.Udp(Host.Client, Host.Server, 1000, 2000))
+            .Add(new TcpConversation().Handshake())
+            .Build();
+        var report = ParityRun.RunScenario(scenario, output);
+        Assert.True(report.IsParity, report.Describe());
+        Assert.Equal(2, report.TotalEntries);
+    }
+
+    [KernelFact]
+    public void Namespaces_are_gone_after_dispose()
+    {
+        string[] names;
+        using (var topology = ParityTopology.Create())
+        {
+            names = [topology.SenderNamespace, topology.RouterNamespace, topology.SinkNamespace];
+            string listed = Shell.Check("ip", "netns", "list").Stdout;
+            Assert.All(names, n => Assert.Contains(n, listed, StringComparison.Ordinal));
+        }
+        string after = Shell.Check("ip", "netns", "list").Stdout;
+        Assert.All(names, n => Assert.DoesNotContain(n, after, StringComparison.Ordinal));
+    }
+
+    [KernelFact]
+    public void An_engine_that_disagrees_is_reported_with_both_lines()
+    {
+        // Same packets, but the engine is told ESTABLISHED lasts 1000 s: the comparison must catch it.
+        var scenario = new ScenarioBuilder("harness/deliberate-mismatch", "an engine with a different established timeout")
+            .Add(new TcpConversation().Established())
+            .Build();
+        var settings = new ConntrackSettings();
+        settings.Set("nf_conntrack_checksum", 0);
+        settings.Set("nf_conntrack_tcp_timeout_established", 1000);
+        var report = ParityRun.RunScenario(scenario, output, settings);
+        var mismatch = Assert.Single(report.Mismatches);
+        Assert.Contains("timeout (43199", mismatch.What, StringComparison.Ordinal);
+        Assert.Contains(" 999 ESTABLISHED", mismatch.EngineLine, StringComparison.Ordinal);
+        Assert.Contains(" ESTABLISHED ", mismatch.KernelLine, StringComparison.Ordinal);
+        Assert.False(report.IsParity);
+    }
+}
