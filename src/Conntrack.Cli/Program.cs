@@ -11,7 +11,10 @@ internal static class Program
         {
             ReplayCommand.Create(),
             DemoCommand.Create(),
+            DoctorCommand.Create(),
+            SnapshotCommand.Create(),
             GenCommand.Create(),
+            PlanCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

@@ -70,7 +70,13 @@ public sealed class TableFullLog
         }
     }
 
-    public void AllocationFailure(long now) => AllocationFailures++;
+    public void AllocationFailure(long now)
+    {
+        if (FirstDrop < 0)
+            FirstDrop = now;
+        LastDrop = now;
+        AllocationFailures++;
+    }
 
     private string SuppressedText(long missed) => _style switch
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using Conntrack.Analysis.Memory;
 using Conntrack.Analysis.Replay;
 using Conntrack.Settings;
 
@@ -10,11 +11,11 @@ namespace Conntrack.Analysis.Reporting;
 /// </summary>
 public static class HtmlReport
 {
-    public static void Write(Stream output, ReplayResult result, ConntrackSettings settings)
+    public static void Write(Stream output, ReplayResult result, ConntrackSettings settings, MemoryProfile? profile = null)
     {
         string template = Resource("Conntrack.Report.html");
         using var json = new MemoryStream();
-        ReplayJson.Write(json, result, settings, indented: false);
+        ReplayJson.Write(json, result, settings, indented: false, profile);
         // The JSON writer escapes <, > and & so the data cannot close the script element.
         string data = Encoding.UTF8.GetString(json.ToArray());
         string html = template

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Conntrack.Analysis.Memory;
+using Conntrack.Analysis.Planning;
 using Conntrack.Analysis.Replay;
 using Conntrack.Settings;
 using Conntrack.Table;
@@ -9,8 +11,9 @@ namespace Conntrack.Analysis.Reporting;
 /// <summary>The replay summary as one JSON object, snake_case keys; <c>stats</c> uses the kernel's counter names.</summary>
 public static class ReplayJson
 {
-    public static void Write(Stream output, ReplayResult r, ConntrackSettings settings, bool indented = true)
+    public static void Write(Stream output, ReplayResult r, ConntrackSettings settings, bool indented = true, MemoryProfile? profile = null)
     {
+        profile ??= MemoryProfiles.Linux618;
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
         var composition = TableComposition.Of(r.FinalEntries);
         w.WriteStartObject();
@@ -52,6 +55,17 @@ public static class ReplayJson
         w.WriteNumber("engine_bytes", r.Table.MemoryBytes);
         w.WriteNumber("engine_bytes_per_entry", ConntrackTable.BytesPerEntry(settings.Accounting));
         w.WriteEndObject();
+
+        bool extensions = CapacityPlanner.UsesExtensions(settings);
+        var atPeak = ConntrackMemoryModel.Estimate(r.PeakEntries, r.Table.BucketCount, profile, extensions);
+        var atMax = ConntrackMemoryModel.Estimate(r.Table.Max, r.Table.BucketCount, profile, extensions);
+        w.WriteStartArray("memory");
+        WriteMemory(w, $"kernel at the peak ({profile.Name})", atPeak.TotalBytes);
+        if (r.Table.Max > 0)
+            WriteMemory(w, $"kernel with a full table ({profile.Name})", atMax.TotalBytes);
+        WriteMemory(w, "kernel bucket array", atPeak.BucketBytes);
+        WriteMemory(w, "engine, this run", r.Table.MemoryBytes);
+        w.WriteEndArray();
 
         WriteTimeline(w, r.Timeline);
         WriteComposition(w, "peak_composition", r.PeakComposition);
@@ -116,6 +130,14 @@ public static class ReplayJson
     }
 
     private const int MaxLogLinesInJson = 200;
+
+    private static void WriteMemory(Utf8JsonWriter w, string label, long bytes)
+    {
+        w.WriteStartObject();
+        w.WriteString("label", label);
+        w.WriteNumber("bytes", bytes);
+        w.WriteEndObject();
+    }
 
     private static void WriteTimeline(Utf8JsonWriter w, Timeline timeline)
     {

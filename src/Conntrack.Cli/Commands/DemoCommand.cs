@@ -14,9 +14,11 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of the generated traffic.", DefaultValueFactory = _ => 1 };
         var settingsOptions = new SettingsOptions();
         var reportOptions = new ReportOptions();
+        var memoryOptions = new MemoryOptions();
         var command = new Command("demo", "Replay a built-in scenario: a web server, DNS clients, pings and a SYN flood against a small table.") { seed };
         settingsOptions.AddTo(command);
         reportOptions.AddTo(command);
+        memoryOptions.AddTo(command, withBudget: true);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var settings = settingsOptions.Build(parse, ScenarioCatalog.DemoSettings());
@@ -29,8 +31,9 @@ internal static class DemoCommand
                 Settings = settings,
                 LogStyle = reportOptions.LogStyle(parse),
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
+                AllocationLimit = memoryOptions.AllocationLimit(parse),
             });
-            ReportWriter.Write(result, settings, parse, reportOptions, dump: null);
+            ReportWriter.Write(result, settings, parse, reportOptions, memoryOptions.MemoryProfile(parse), dump: null);
             return ExitCodes.Success;
         }));
         return command;

@@ -22,10 +22,12 @@ internal static class ReplayCommand
         dump.AcceptOnlyFromAmong("proc", "conntrack");
         var settingsOptions = new SettingsOptions();
         var reportOptions = new ReportOptions();
+        var memoryOptions = new MemoryOptions();
 
         var command = new Command("replay", "Replay a capture through the connection tracker.") { file, dump };
         settingsOptions.AddTo(command);
         reportOptions.AddTo(command);
+        memoryOptions.AddTo(command, withBudget: true);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var settings = settingsOptions.Build(parse);
@@ -35,12 +37,13 @@ internal static class ReplayCommand
                 Settings = settings,
                 LogStyle = reportOptions.LogStyle(parse),
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
+                AllocationLimit = memoryOptions.AllocationLimit(parse),
             };
             bool showProgress = !Console.IsErrorRedirected && reader.Length is > ProgressThresholdBytes;
             var result = showProgress
                 ? ProgressDisplay.Run(reader.Name, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
                 : ReplayRunner.Run(reader, options);
-            ReportWriter.Write(result, settings, parse, reportOptions, parse.GetValue(dump));
+            ReportWriter.Write(result, settings, parse, reportOptions, memoryOptions.MemoryProfile(parse), parse.GetValue(dump));
             return ExitCodes.Success;
         }));
         return command;

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Conntrack.Analysis.Memory;
+using Conntrack.Analysis.Planning;
 using Conntrack.Analysis.Replay;
 using Conntrack.Analysis.Reporting;
 using Conntrack.Settings;
@@ -13,7 +15,7 @@ internal static class HumanReport
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static void Render(IAnsiConsole console, ReplayResult r, ConntrackSettings settings)
+    public static void Render(IAnsiConsole console, ReplayResult r, ConntrackSettings settings, MemoryProfile profile)
     {
         var composition = TableComposition.Of(r.FinalEntries);
         console.Write(new Rule($"[bold]ctnet replay[/] {Markup.Escape(r.Source)} ({r.Format.ToString().ToLowerInvariant()})").LeftJustified());
@@ -31,7 +33,22 @@ internal static class HumanReport
         overview.AddRow("Peak", $"[bold]{N(r.PeakEntries)}[/] entries{peakAt}{peakShare}");
         overview.AddRow("Final", $"{N(composition.Total)} live entries at the last packet ({N(r.Table.Count)} counted, incl. expired not yet reaped); {N(composition.Assured)} ASSURED, {N(composition.Unreplied)} UNREPLIED");
         if (r.DroppedPackets > 0)
-            overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets: table full, dropping packet[/]");
+        {
+            overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets[/] of {N(r.LostFlows)} flows; first at {ReplayJson.FormatTime(r.Log.FirstDrop)}");
+            if (r.Log.Printed > 0)
+            {
+                string line = r.Log.Lines.First(l => !l.Text.Contains("suppressed", StringComparison.Ordinal)).Text;
+                overview.AddRow("Kernel log", $"{N(r.Log.Printed)} × \"{Markup.Escape(line)}\" printed, {N(r.Log.Suppressed)} suppressed by the rate limit");
+            }
+            if (r.AllocationFailures > 0)
+                overview.AddRow("Allocation", $"{N(r.AllocationFailures)} packets dropped because the slab budget was spent ('Can't alloc conntrack'; 6.x logs nothing)");
+        }
+        bool extensions = CapacityPlanner.UsesExtensions(settings);
+        var kernelPeak = ConntrackMemoryModel.Estimate(r.PeakEntries, r.Table.BucketCount, profile, extensions);
+        string kernelFull = r.Table.Max > 0
+            ? $", {Bytes(ConntrackMemoryModel.Estimate(r.Table.Max, r.Table.BucketCount, profile, extensions).TotalBytes)} with a full table"
+            : "";
+        overview.AddRow("Kernel memory", $"{Bytes(kernelPeak.TotalBytes)} at the peak ({N(kernelPeak.Slabs)} slabs + buckets){kernelFull} [grey]({Markup.Escape(profile.Name)})[/]");
         overview.AddRow("Engine memory", $"{Bytes(r.Table.MemoryBytes)} ({ConntrackTable.BytesPerEntry(settings.Accounting)} B per entry slot)");
         var changed = settings.Changed().Select(c => $"{c.Name}={c.Value}").ToList();
         if (changed.Count > 0)
@@ -48,6 +65,21 @@ internal static class HumanReport
             foreach (var (state, count) in composition.ByState)
                 states.AddRow(Markup.Escape(state), N(count));
             console.Write(states);
+        }
+
+        if (r.EntrySeconds.Count > 0)
+        {
+            console.MarkupLine("[bold]Which timeout keeps the table full[/] (share of entry-seconds)");
+            var classes = new SpectreTable().Border(TableBorder.Rounded);
+            classes.AddColumn("entries");
+            classes.AddColumn("timeout");
+            classes.AddColumn(new TableColumn("share").RightAligned());
+            foreach (var es in r.EntrySeconds.Take(6))
+            {
+                string timeout = es.TimeoutSetting is { } name ? $"{name} = {N(settings.Get(name))} s" : "";
+                classes.AddRow(Markup.Escape(es.Class), timeout, $"{(es.Share * 100).ToString("0.0", Inv)} %");
+            }
+            console.Write(classes);
         }
 
         console.MarkupLine("[bold]Packets by ct state[/]");

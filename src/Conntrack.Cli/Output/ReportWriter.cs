@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Conntrack.Analysis.Memory;
 using Conntrack.Analysis.Replay;
 using Conntrack.Cli.Commands;
 using Conntrack.Analysis.Reporting;
@@ -11,12 +12,12 @@ namespace Conntrack.Cli.Output;
 /// <summary>Chooses where each part of a replay's output goes: with --dump, stdout carries only the table.</summary>
 internal static class ReportWriter
 {
-    public static void Write(ReplayResult result, ConntrackSettings settings, ParseResult parse, ReportOptions options, string? dump)
+    public static void Write(ReplayResult result, ConntrackSettings settings, ParseResult parse, ReportOptions options, MemoryProfile profile, string? dump)
     {
         if (parse.GetValue(options.Report) is { } reportPath)
         {
             using var file = new FileStream(reportPath, FileMode.Create, FileAccess.Write);
-            HtmlReport.Write(file, result, settings);
+            HtmlReport.Write(file, result, settings, profile);
         }
         if (parse.GetValue(options.TimelineCsv) is { } csvPath)
         {
@@ -29,12 +30,12 @@ internal static class ReportWriter
             WriteDump(result, settings, dump);
         if (json)
         {
-            ReplayJson.Write(summaryStream, result, settings);
+            ReplayJson.Write(summaryStream, result, settings, profile: profile);
             summaryStream.Write("\n"u8);
             summaryStream.Flush();
             return;
         }
-        HumanReport.Render(CreateConsole(toStderr: dump is not null), result, settings);
+        HumanReport.Render(CreateConsole(toStderr: dump is not null), result, settings, profile);
     }
 
     /// <summary>A console that writes plain text (no colours, 100 columns) when redirected, as a pipe or a file wants.</summary>

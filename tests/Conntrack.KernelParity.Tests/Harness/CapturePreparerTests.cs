@@ -15,15 +15,15 @@ public sealed class CapturePreparerTests : IDisposable
     [Fact]
     public void Frames_are_readdressed_untagged_and_evenly_spaced()
     {
-        byte[] ttlOne = ScenarioPackets.Udp(Host.Client, Host.Server, 1, 2);
+        byte[] ttlOne = ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 1, 2);
         ttlOne[8] = 1;
-        byte[] loopback = ScenarioPackets.Udp(Host.Client, Host.Server, 1, 2);
+        byte[] loopback = ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 1, 2);
         loopback[12] = 127;
         var scenario = new ScenarioBuilder("prep", "preparer test")
-            .Add(ScenarioPackets.Udp(Host.Client, Host.Server, 1, 2), 100)
+            .Add(ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 1, 2), 100)
             .Wait(TimeSpan.FromSeconds(5)).Add(ttlOne)
             .Add(loopback)
-            .Add(ScenarioPackets.Icmp(Host.Client6, Host.Server6, 128, 0, 1, 1, hopLimit: 0))
+            .Add(ScenarioPackets.Icmp(ScenarioHost.Client6, ScenarioHost.Server6, 128, 0, 1, 1, hopLimit: 0))
             .Build();
         string source = Path.Combine(_work.FullName, "source.pcap");
         ScenarioPcap.Write(scenario, source);
@@ -66,8 +66,8 @@ public sealed class CapturePreparerTests : IDisposable
     public void Original_timing_keeps_the_gaps()
     {
         var scenario = new ScenarioBuilder("gaps", "preparer test")
-            .Add(ScenarioPackets.Udp(Host.Client, Host.Server, 1, 2))
-            .Wait(TimeSpan.FromSeconds(2.5)).Add(ScenarioPackets.Udp(Host.Server, Host.Client, 2, 1))
+            .Add(ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 1, 2))
+            .Wait(TimeSpan.FromSeconds(2.5)).Add(ScenarioPackets.Udp(ScenarioHost.Server, ScenarioHost.Client, 2, 1))
             .Build();
         string source = Path.Combine(_work.FullName, "gaps.pcap");
         ScenarioPcap.Write(scenario, source);

@@ -13,7 +13,7 @@ public sealed class TopologyTests(ITestOutputHelper output)
     public void Replayed_packets_create_exactly_their_entries_in_B()
     {
         var scenario = new ScenarioBuilder("harness/udp-and-tcp", "one UDP flow and one TCP handshake")
-            .Add(ScenarioPackets.Udp(Host.Client, Host.Server, 1000, 2000))
+            .Add(ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 1000, 2000))
             .Add(new TcpConversation().Handshake())
             .Build();
         var report = ParityRun.RunScenario(scenario, output);

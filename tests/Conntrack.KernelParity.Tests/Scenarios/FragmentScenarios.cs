@@ -13,8 +13,8 @@ internal static class FragmentScenarios
         foreach (bool ipv6 in new[] { false, true })
         {
             string v = ipv6 ? "frag6" : "frag4";
-            var c = ipv6 ? Host.Client6 : Host.Client;
-            var s = ipv6 ? Host.Server6 : Host.Server;
+            var c = ipv6 ? ScenarioHost.Client6 : ScenarioHost.Client;
+            var s = ipv6 ? ScenarioHost.Server6 : ScenarioHost.Server;
             byte[] query = ScenarioPackets.Udp(c, s, 40010, 53, payload: 1200);
             var fragments = ScenarioPackets.Fragment(query, 400, identification: 0x1234);
             byte[] reply = ScenarioPackets.Udp(s, c, 53, 40010);

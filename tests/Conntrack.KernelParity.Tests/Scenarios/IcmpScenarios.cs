@@ -9,8 +9,8 @@ internal static class IcmpScenarios
 
     public static IEnumerable<Scenario> All()
     {
-        var c = Host.Client;
-        var s = Host.Server;
+        var c = ScenarioHost.Client;
+        var s = ScenarioHost.Server;
         yield return new ScenarioBuilder("icmp/echo-request-reply", "echo request and reply: replied, 30 s, never assured")
             .Add(ScenarioPackets.Icmp(c, s, 8, 0, EchoId, 1)).Add(ScenarioPackets.Icmp(s, c, 0, 0, EchoId, 1))
             .Add(ScenarioPackets.Icmp(c, s, 8, 0, EchoId, 2)).Add(ScenarioPackets.Icmp(s, c, 0, 0, EchoId, 2))
@@ -37,14 +37,14 @@ internal static class IcmpScenarios
             .Build();
         byte[] syn = ScenarioPackets.Tcp(c, s, 40004, 80, TcpFlags.Syn, 1000, 0, 64240);
         yield return new ScenarioBuilder("icmp/time-exceeded-from-router", "a router's time-exceeded about a tracked SYN: RELATED")
-            .Add(syn).Add(ScenarioPackets.IcmpError(Host.Router, c, 11, 0, syn))
+            .Add(syn).Add(ScenarioPackets.IcmpError(ScenarioHost.Router, c, 11, 0, syn))
             .Build();
         yield return new ScenarioBuilder("icmp/error-wrong-destination", "port unreachable about a tracked flow but sent to the wrong host: error +1")
-            .Add(query).Add(ScenarioPackets.IcmpError(s, Host.Router, 3, 3, query))
+            .Add(query).Add(ScenarioPackets.IcmpError(s, ScenarioHost.Router, 3, 3, query))
             .Build();
 
-        var c6 = Host.Client6;
-        var s6 = Host.Server6;
+        var c6 = ScenarioHost.Client6;
+        var s6 = ScenarioHost.Server6;
         yield return new ScenarioBuilder("icmpv6/echo-request-reply", "ICMPv6 echo request and reply")
             .Add(ScenarioPackets.Icmp(c6, s6, 128, 0, EchoId, 1)).Add(ScenarioPackets.Icmp(s6, c6, 129, 0, EchoId, 1))
             .Build();
@@ -62,7 +62,7 @@ internal static class IcmpScenarios
             .Add(ScenarioPackets.IcmpError(s6, c6, 1, 4, ScenarioPackets.Udp(c6, s6, 40006, 53)))
             .Build();
         yield return new ScenarioBuilder("icmpv6/packet-too-big-tracked", "packet too big from a router about a tracked flow: RELATED")
-            .Add(query6).Add(ScenarioPackets.IcmpError(Host.Router6, c6, 2, 0, query6))
+            .Add(query6).Add(ScenarioPackets.IcmpError(ScenarioHost.Router6, c6, 2, 0, query6))
             .Build();
     }
 }

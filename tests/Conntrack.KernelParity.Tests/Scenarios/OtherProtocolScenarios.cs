@@ -12,8 +12,8 @@ internal static class OtherProtocolScenarios
 
     public static IEnumerable<Scenario> All()
     {
-        var c = Host.Client;
-        var s = Host.Server;
+        var c = ScenarioHost.Client;
+        var s = ScenarioHost.Server;
         byte[] esp = new byte[24];
         BinaryPrimitives.WriteUInt32BigEndian(esp, 0x1000);
         yield return new ScenarioBuilder("generic/esp-both-ways", "ESP (50) both ways: one entry per address pair, 600 s")
@@ -23,10 +23,10 @@ internal static class OtherProtocolScenarios
             .Add(ScenarioPackets.Raw(c, s, 253, new byte[16])).Add(ScenarioPackets.Raw(c, s, 253, new byte[16]))
             .Build();
         yield return new ScenarioBuilder("generic6/proto-253", "protocol 253 over IPv6, both ways")
-            .Add(ScenarioPackets.Raw(Host.Client6, Host.Server6, 253, new byte[16])).Add(ScenarioPackets.Raw(Host.Server6, Host.Client6, 253, new byte[16]))
+            .Add(ScenarioPackets.Raw(ScenarioHost.Client6, ScenarioHost.Server6, 253, new byte[16])).Add(ScenarioPackets.Raw(ScenarioHost.Server6, ScenarioHost.Client6, 253, new byte[16]))
             .Build();
 
-        byte[] inner = ScenarioPackets.Udp(Host.Client, Host.Server, 1, 2);
+        byte[] inner = ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 1, 2);
         yield return new ScenarioBuilder("gre/one-way", "GRE version 0, one way: keys 0, 30 s")
             .Add(ScenarioPackets.Gre(c, s, inner)).Add(ScenarioPackets.Gre(c, s, inner))
             .Build();
@@ -50,11 +50,11 @@ internal static class OtherProtocolScenarios
     private static readonly byte[] Cookie = [1, 2, 3, 4, 5, 6, 7, 8];
 
     /// <summary>INIT with the client's initiate tag; INIT travels with verification tag 0.</summary>
-    private static byte[] Init(Host from, Host to) =>
+    private static byte[] Init(ScenarioHost from, ScenarioHost to) =>
         ScenarioPackets.Sctp(from, to, SctpClientPort, SctpServerPort, 0, Chunk(1, InitBody(ClientTag, 1000)));
 
     /// <summary>INIT_ACK with the server's initiate tag and a state cookie, sent with the client's tag.</summary>
-    private static byte[] InitAck(Host from, Host to)
+    private static byte[] InitAck(ScenarioHost from, ScenarioHost to)
     {
         byte[] body = InitBody(ServerTag, 5000);
         byte[] cookieParameter = new byte[4 + Cookie.Length];

@@ -12,7 +12,7 @@ internal static class ScenarioPackets
 {
     private const int MaxPacket = 9000;
 
-    public static byte[] Tcp(Host src, Host dst, ushort sport, ushort dport, TcpFlags flags, uint seq, uint ack, ushort window, int payload = 0, ReadOnlySpan<byte> options = default)
+    public static byte[] Tcp(ScenarioHost src, ScenarioHost dst, ushort sport, ushort dport, TcpFlags flags, uint seq, uint ack, ushort window, int payload = 0, ReadOnlySpan<byte> options = default)
     {
         Span<byte> buffer = stackalloc byte[MaxPacket];
         byte[] data = Payload(payload);
@@ -22,7 +22,7 @@ internal static class ScenarioPackets
         return buffer[..n].ToArray();
     }
 
-    public static byte[] Udp(Host src, Host dst, ushort sport, ushort dport, int payload = 32)
+    public static byte[] Udp(ScenarioHost src, ScenarioHost dst, ushort sport, ushort dport, int payload = 32)
     {
         Span<byte> buffer = stackalloc byte[MaxPacket];
         byte[] data = Payload(payload);
@@ -33,7 +33,7 @@ internal static class ScenarioPackets
     }
 
     /// <summary>ICMP or ICMPv6 (by the hosts' family); bytes 4–7 are id and sequence.</summary>
-    public static byte[] Icmp(Host src, Host dst, byte type, byte code, ushort id = 0, ushort seq = 0, ReadOnlySpan<byte> payload = default, byte hopLimit = 64)
+    public static byte[] Icmp(ScenarioHost src, ScenarioHost dst, byte type, byte code, ushort id = 0, ushort seq = 0, ReadOnlySpan<byte> payload = default, byte hopLimit = 64)
     {
         Span<byte> buffer = stackalloc byte[MaxPacket];
         int n = src.IsIpv6
@@ -43,14 +43,14 @@ internal static class ScenarioPackets
     }
 
     /// <summary>An ICMP error (or ICMPv6 error) quoting <paramref name="quoted"/>: its IP header and the first 8 L4 bytes (ICMPv4) or as much as fits (ICMPv6).</summary>
-    public static byte[] IcmpError(Host src, Host dst, byte type, byte code, byte[] quoted)
+    public static byte[] IcmpError(ScenarioHost src, ScenarioHost dst, byte type, byte code, byte[] quoted)
     {
         int length = src.IsIpv6 ? Math.Min(quoted.Length, 1232) : Math.Min(quoted.Length, ((quoted[0] & 0x0F) * 4) + 8);
         return Icmp(src, dst, type, code, 0, 0, quoted.AsSpan(0, length));
     }
 
     /// <summary>Any protocol number with an opaque payload (ESP, 253, GRE, SCTP …).</summary>
-    public static byte[] Raw(Host src, Host dst, byte protocol, ReadOnlySpan<byte> payload)
+    public static byte[] Raw(ScenarioHost src, ScenarioHost dst, byte protocol, ReadOnlySpan<byte> payload)
     {
         Span<byte> buffer = stackalloc byte[MaxPacket];
         int n = src.IsIpv6
@@ -60,7 +60,7 @@ internal static class ScenarioPackets
     }
 
     /// <summary>GRE version 0 (RFC 2784) carrying <paramref name="inner"/> as IPv4.</summary>
-    public static byte[] Gre(Host src, Host dst, ReadOnlySpan<byte> inner)
+    public static byte[] Gre(ScenarioHost src, ScenarioHost dst, ReadOnlySpan<byte> inner)
     {
         byte[] gre = new byte[4 + inner.Length];
         BinaryPrimitives.WriteUInt16BigEndian(gre.AsSpan(2), 0x0800);
@@ -69,7 +69,7 @@ internal static class ScenarioPackets
     }
 
     /// <summary>An SCTP packet: common header with <paramref name="verificationTag"/>, the chunks, and the CRC32c checksum.</summary>
-    public static byte[] Sctp(Host src, Host dst, ushort sport, ushort dport, uint verificationTag, ReadOnlySpan<byte> chunks)
+    public static byte[] Sctp(ScenarioHost src, ScenarioHost dst, ushort sport, ushort dport, uint verificationTag, ReadOnlySpan<byte> chunks)
     {
         byte[] sctp = new byte[12 + chunks.Length];
         BinaryPrimitives.WriteUInt16BigEndian(sctp, sport);

@@ -3,7 +3,7 @@ using Conntrack.Capture;
 namespace Conntrack.KernelParity.Tests.Scenarios;
 
 /// <summary>
-/// One TCP connection between <see cref="Host.Client"/> (the original direction) and the server, keeping
+/// One TCP connection between <see cref="ScenarioHost.Client"/> (the original direction) and the server, keeping
 /// each side's next sequence number so scenarios say only what is special about a packet. A packet sent
 /// with the default sequence number advances the sender by its payload plus one for SYN and for FIN;
 /// one with an explicit sequence number (a retransmission, an out-of-window probe) advances nothing.
@@ -13,15 +13,15 @@ internal sealed class TcpConversation
 {
     public const ushort DefaultWindow = 64240;
 
-    private readonly Host _client;
-    private readonly Host _server;
+    private readonly ScenarioHost _client;
+    private readonly ScenarioHost _server;
     private readonly ushort _clientPort;
     private readonly ushort _serverPort;
 
     public TcpConversation(bool ipv6 = false, ushort clientPort = 40000, ushort serverPort = 80, uint clientIsn = 1_000_000, uint serverIsn = 5_000_000)
     {
-        _client = ipv6 ? Host.Client6 : Host.Client;
-        _server = ipv6 ? Host.Server6 : Host.Server;
+        _client = ipv6 ? ScenarioHost.Client6 : ScenarioHost.Client;
+        _server = ipv6 ? ScenarioHost.Server6 : ScenarioHost.Server;
         _clientPort = clientPort;
         _serverPort = serverPort;
         ClientNext = clientIsn;

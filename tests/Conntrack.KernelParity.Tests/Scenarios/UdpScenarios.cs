@@ -10,8 +10,8 @@ internal static class UdpScenarios
 
     public static IEnumerable<Scenario> All()
     {
-        var c = Host.Client;
-        var s = Host.Server;
+        var c = ScenarioHost.Client;
+        var s = ScenarioHost.Server;
         yield return new ScenarioBuilder("udp/one-way", "three datagrams, no reply: UNREPLIED, 30 s")
             .Add(ScenarioPackets.Udp(c, s, ClientPort, ServerPort)).Add(ScenarioPackets.Udp(c, s, ClientPort, ServerPort)).Add(ScenarioPackets.Udp(c, s, ClientPort, ServerPort))
             .Build();
@@ -30,7 +30,7 @@ internal static class UdpScenarios
             .Wait(TimeSpan.FromSeconds(2.5)).Add(ScenarioPackets.Udp(s, c, ServerPort, ClientPort))
             .Build();
         yield return new ScenarioBuilder("udp6/query-reply", "IPv6 query and reply")
-            .Add(ScenarioPackets.Udp(Host.Client6, Host.Server6, ClientPort, ServerPort)).Add(ScenarioPackets.Udp(Host.Server6, Host.Client6, ServerPort, ClientPort))
+            .Add(ScenarioPackets.Udp(ScenarioHost.Client6, ScenarioHost.Server6, ClientPort, ServerPort)).Add(ScenarioPackets.Udp(ScenarioHost.Server6, ScenarioHost.Client6, ServerPort, ClientPort))
             .Build();
         yield return new ScenarioBuilder("udp/many-flows", "ten one-way flows from different ports")
             .Add(Enumerable.Range(0, 10).Select(i => ScenarioPackets.Udp(c, s, (ushort)(50000 + i), ServerPort)))

@@ -15,8 +15,8 @@ internal static class VlanScenarios
         yield return single.Build();
 
         yield return new ScenarioBuilder("vlan/udp-qinq", "UDP query and reply in QinQ (802.1ad + 802.1Q) frames")
-            .Add(ScenarioPackets.Udp(Host.Client, Host.Server, 40021, 53), 200, 100)
-            .Add(ScenarioPackets.Udp(Host.Server, Host.Client, 53, 40021), 200, 100)
+            .Add(ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 40021, 53), 200, 100)
+            .Add(ScenarioPackets.Udp(ScenarioHost.Server, ScenarioHost.Client, 53, 40021), 200, 100)
             .Build();
     }
 }

@@ -6,19 +6,19 @@ namespace Conntrack.KernelParity.Tests.Scenarios;
 /// An address used by generated scenarios: IPv4 in 10.201.0.0/16 and IPv6 in fd00:201::/64, ranges that
 /// never leave the test namespaces (B's only route is to the sink C) and avoid the B–C link itself.
 /// </summary>
-internal sealed class Host
+internal sealed class ScenarioHost
 {
-    public static Host Client { get; } = new("10.201.0.1");
-    public static Host Server { get; } = new("10.201.0.2");
+    public static ScenarioHost Client { get; } = new("10.201.0.1");
+    public static ScenarioHost Server { get; } = new("10.201.0.2");
 
     /// <summary>A router on the path that sends ICMP errors about the client's packets.</summary>
-    public static Host Router { get; } = new("10.201.0.254");
+    public static ScenarioHost Router { get; } = new("10.201.0.254");
 
-    public static Host Client6 { get; } = new("fd00:201::1");
-    public static Host Server6 { get; } = new("fd00:201::2");
-    public static Host Router6 { get; } = new("fd00:201::fe");
+    public static ScenarioHost Client6 { get; } = new("fd00:201::1");
+    public static ScenarioHost Server6 { get; } = new("fd00:201::2");
+    public static ScenarioHost Router6 { get; } = new("fd00:201::fe");
 
-    private Host(string address)
+    private ScenarioHost(string address)
     {
         var parsed = IPAddress.Parse(address);
         Bytes = parsed.GetAddressBytes();
