@@ -57,7 +57,7 @@ public sealed class EntryFormatterTests
         Assert.True(original.Protocol is IpProtocol.Tcp or IpProtocol.Udp);
         if (original.Protocol == IpProtocol.Tcp)
             entry.Proto.Tcp.State = e.TcpState;
-        return new EntryView(entry, e.Counters, e.HasCounters);
+        return new EntryView(entry, e.Slot, e.Counters, e.HasCounters);
     }
 
     private static (Harness H, EntryView Entry) TimeWait()
