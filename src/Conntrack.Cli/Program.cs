@@ -15,6 +15,7 @@ internal static class Program
             SnapshotCommand.Create(),
             GenCommand.Create(),
             PlanCommand.Create(),
+            BenchCommand.Create(),
         };
         return root.Parse(args).Invoke();
     }

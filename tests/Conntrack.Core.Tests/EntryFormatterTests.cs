@@ -49,15 +49,13 @@ public sealed class EntryFormatterTests
         var entry = new Entry
         {
             Original = original,
-            ExpiresAt = e.ExpiresAt,
-            CreatedAt = e.CreatedAt,
             Status = e.Status,
             Id = e.Id,
         };
         Assert.True(original.Protocol is IpProtocol.Tcp or IpProtocol.Udp);
         if (original.Protocol == IpProtocol.Tcp)
             entry.Proto.Tcp.State = e.TcpState;
-        return new EntryView(entry, e.Slot, e.Counters, e.HasCounters);
+        return new EntryView(entry, e.Slot, e.ExpiresAt, e.CreatedAt, e.Counters, e.HasCounters);
     }
 
     private static (Harness H, EntryView Entry) TimeWait()

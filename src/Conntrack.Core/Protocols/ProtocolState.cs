@@ -14,4 +14,7 @@ public struct ProtocolState
 
     [FieldOffset(0)]
     public SctpConnection Sctp;
+
+    [FieldOffset(0)]
+    public UdpConnection Udp;
 }

@@ -69,7 +69,7 @@ internal static class TcpTracker
     }
 
     /// <summary><c>nf_conntrack_tcp_packet</c> for an entry that exists (or was just accepted by <see cref="New"/>).</summary>
-    public static TrackVerdict Packet(ref Entry entry, in PacketInfo p, int dir, TrackerConfig config, long now, out long timeout)
+    public static TrackVerdict Packet(ref Entry entry, in PacketInfo p, int dir, TrackerConfig config, uint nowTick, out long timeout)
     {
         timeout = 0;
         ref var tcp = ref entry.Proto.Tcp;
@@ -149,7 +149,7 @@ internal static class TcpTracker
                 return TrackVerdict.AcceptUntouched;
             if (window == TcpWindowResult.Invalid)
             {
-                LowerTimeoutOnInvalid(ref entry, ref tcp, dir, index, config, now);
+                LowerTimeoutOnInvalid(ref entry, ref tcp, dir, index, config, nowTick);
                 return TrackVerdict.Invalid;
             }
         }
@@ -278,7 +278,7 @@ internal static class TcpTracker
     /// <c>nf_tcp_handle_invalid</c>: an out-of-window FIN or RST answering a FIN or RST of the other
     /// side shortens a long-lived assured entry to the unacknowledged timeout.
     /// </summary>
-    private static void LowerTimeoutOnInvalid(ref Entry entry, ref TcpConnection tcp, int dir, int index, TrackerConfig config, long now)
+    private static void LowerTimeoutOnInvalid(ref Entry entry, ref TcpConnection tcp, int dir, int index, TrackerConfig config, uint nowTick)
     {
         if ((entry.Status & EntryStatus.Assured) == 0 || (entry.Status & EntryStatus.FixedTimeout) != 0)
             return;
@@ -286,10 +286,10 @@ internal static class TcpTracker
             return;
         if (tcp.LastDirection != dir && tcp.LastIndex is TcpTransitionTable.Fin or TcpTransitionTable.Rst)
         {
-            long remaining = entry.ExpiresAt - now;
+            long remaining = entry.RemainingNanos(nowTick);
             long unack = config.TcpTimeouts[TrackerConfig.TcpUnackIndex];
             if (remaining >= 120 * TrackerConfig.NanosPerSecond && remaining > unack)
-                entry.ExpiresAt = now + unack;
+                entry.Refresh(nowTick, unack);
         }
         else
         {

@@ -1,6 +1,7 @@
 namespace Conntrack.Protocols;
 
-/// <summary>One direction's sequence-space view (kernel <c>struct ip_ct_tcp_state</c>).</summary>
+/// <summary>One direction's sequence-space view (kernel <c>struct ip_ct_tcp_state</c>), packed to its 18 bytes.</summary>
+[System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential, Pack = 1)]
 public struct TcpWindowState
 {
     public uint End;

@@ -8,6 +8,9 @@ internal static class UdpTracker
 {
     private const long StreamDelay = 2_000_000_000;
 
+    /// <summary>Sets <c>stream_ts</c> while the entry is new.</summary>
+    public static void New(ref Entry entry, long now) => entry.Proto.Udp.StreamDeadline = now + StreamDelay;
+
     /// <summary><c>udp_error</c>: header present and length field consistent.</summary>
     public static bool IsValidPacket(in PacketInfo p) => p.L4Status == L4Status.Ok;
 
@@ -19,7 +22,7 @@ internal static class UdpTracker
             return TrackVerdict.Accept;
         }
         // stream_ts = first packet + 2 s; time_after is strict.
-        if (now > entry.CreatedAt + StreamDelay)
+        if (now > entry.Proto.Udp.StreamDeadline)
         {
             timeout = config.UdpStreamTimeout;
             if ((entry.Status & EntryStatus.NatClash) == 0)

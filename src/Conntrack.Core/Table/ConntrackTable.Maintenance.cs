@@ -38,7 +38,7 @@ public sealed partial class ConntrackTable
             {
                 int slot = node >> 1;
                 ref var entry = ref _entries[slot];
-                if (entry.ExpiresAt <= now)
+                if (entry.IsExpired(_nowTick))
                 {
                     Delete(slot, now);
                     goto restart;
@@ -99,13 +99,13 @@ public sealed partial class ConntrackTable
                 }
                 int slot = node >> 1;
                 ref var entry = ref _entries[slot];
-                if (entry.ExpiresAt <= now)
+                if (entry.IsExpired(_nowTick))
                 {
                     Delete(slot, now);
                     expired++;
                     goto restart;
                 }
-                long remaining = Math.Clamp(entry.ExpiresAt - now, GcIntervalMin, GcIntervalClamp);
+                long remaining = Math.Clamp(entry.RemainingNanos(_nowTick), GcIntervalMin, GcIntervalClamp);
                 nextRun += (remaining - nextRun) / ++samples;
                 if (earlyDrop && _count >= max95 && CanGcEvict(entry))
                 {
@@ -141,11 +141,12 @@ public sealed partial class ConntrackTable
     /// </summary>
     public int ReapExpired(long now)
     {
+        Advance(now);
         int reaped = 0;
         for (int slot = 0; slot < _used; slot++)
         {
             ref var entry = ref _entries[slot];
-            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.ExpiresAt <= now)
+            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.IsExpired(_nowTick))
             {
                 Delete(slot, now);
                 reaped++;

@@ -47,6 +47,11 @@ public sealed partial class ConntrackTable
     private uint _nextId = 1;
     private ConntrackStatistics _stats;
 
+    // Time: entries keep 32-bit ticks from the first packet (_epoch); _now/_nowTick are the latest packet's.
+    private long _epoch = long.MinValue;
+    private long _now;
+    private uint _nowTick;
+
     /// <summary>
     /// Creates a table from settings. <paramref name="seed"/> fixes the hash key (tests only — a
     /// real table's key is random). <paramref name="allocationLimit"/> models a memory budget: how
@@ -109,6 +114,24 @@ public sealed partial class ConntrackTable
 
     public ConntrackStatistics Statistics => _stats;
 
+    /// <summary>Chain lengths over the buckets (cold path: walks every bucket): nodes per non-empty bucket, and the longest chain.</summary>
+    public (double MeanNonEmpty, int Longest) ChainLengths()
+    {
+        long nodes = 0;
+        int nonEmpty = 0, longest = 0;
+        foreach (int head in _buckets)
+        {
+            int length = 0;
+            for (int node = head; node != Nil; node = _next[node])
+                length++;
+            if (length > 0)
+                nonEmpty++;
+            nodes += length;
+            longest = Math.Max(longest, length);
+        }
+        return (nonEmpty == 0 ? 0 : (double)nodes / nonEmpty, longest);
+    }
+
     /// <summary>
     /// Takes an IP packet through what a Linux router does before and in conntrack at time
     /// <paramref name="now"/> (nanoseconds; any epoch, but never decreasing): the IP layer's header
@@ -139,6 +162,7 @@ public sealed partial class ConntrackTable
     /// </summary>
     public PacketVerdict Process(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
     {
+        Advance(now);
         if (now >= _gcNextRun)
             RunCollector(now);
 
@@ -191,8 +215,19 @@ public sealed partial class ConntrackTable
     }
 
     /// <summary>The L4 header and payload as far as both the IP header and the capture go.</summary>
-    private static ReadOnlySpan<byte> L4Bytes(ReadOnlySpan<byte> ipPacket, in PacketInfo p) =>
+    internal static ReadOnlySpan<byte> L4Bytes(ReadOnlySpan<byte> ipPacket, in PacketInfo p) =>
         p.L4Offset >= ipPacket.Length ? [] : ipPacket.Slice(p.L4Offset, Math.Min(p.L4Length, ipPacket.Length - p.L4Offset));
+
+    /// <summary>Moves the table's clock to <paramref name="now"/>; time never runs backwards inside.</summary>
+    private void Advance(long now)
+    {
+        if (_epoch == long.MinValue)
+            _epoch = now;
+        if (now < _now)
+            return;
+        _now = now;
+        _nowTick = (uint)((now - _epoch) / Entry.TickNanos);
+    }
 
     private PacketVerdict CountInvalid()
     {
@@ -223,7 +258,7 @@ public sealed partial class ConntrackTable
                         _sink?.OnAllocationFailure(now, key);
                     return new PacketVerdict(PacketFate.Dropped, CtInfo.Invalid, Nil);
                 }
-                if (!NewEntryAccepted(ref _entries[slot], p))
+                if (!ProtocolDispatch.NewEntryAccepted(ref _entries[slot], p, now, _config))
                 {
                     Free(slot);
                     return CountInvalid();
@@ -241,7 +276,7 @@ public sealed partial class ConntrackTable
             var statusBefore = entry.Status;
             byte stateBefore = ProtocolStateValue(entry);
 
-            var verdict = RunTracker(ref entry, p, ipPacket, dir, created, now, out long timeout);
+            var verdict = ProtocolDispatch.Track(ref entry, p, L4Bytes(ipPacket, p), dir, created, now, _nowTick, _config, out long timeout);
             switch (verdict)
             {
                 case TrackVerdict.Repeat:
@@ -258,12 +293,12 @@ public sealed partial class ConntrackTable
                     return new PacketVerdict(PacketFate.Accepted, ctinfo, Nil);
                 case TrackVerdict.Accept:
                     if ((entry.Status & EntryStatus.FixedTimeout) == 0)
-                        entry.ExpiresAt = now + timeout;
+                        entry.Refresh(_nowTick, timeout);
                     Account(index, dir, p.IpLength);
                     break;
                 case TrackVerdict.AcceptUntouched:
                     if (created)
-                        entry.ExpiresAt = now;
+                        entry.ExpiresTick = _nowTick;
                     break;
             }
 
@@ -290,23 +325,6 @@ public sealed partial class ConntrackTable
             return new PacketVerdict(IpLayer.IsMartian(p.Tuple) ? PacketFate.Discarded : PacketFate.Accepted, ctinfo, index);
         }
     }
-
-    private bool NewEntryAccepted(ref Entry entry, in PacketInfo p) => p.Tuple.Protocol switch
-    {
-        IpProtocol.Tcp => TcpTracker.New(ref entry, p, _config),
-        IpProtocol.Icmp or IpProtocol.IcmpV6 => IcmpTracker.New(p),
-        _ => true,
-    };
-
-    private TrackVerdict RunTracker(ref Entry entry, in PacketInfo p, ReadOnlySpan<byte> ipPacket, int dir, bool created, long now, out long timeout) => p.Tuple.Protocol switch
-    {
-        IpProtocol.Sctp => SctpTracker.Packet(ref entry, L4Bytes(ipPacket, p), dir, created, _config, out timeout),
-        IpProtocol.Tcp => TcpTracker.Packet(ref entry, p, dir, _config, now, out timeout),
-        IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.Packet(ref entry, now, _config, out timeout),
-        IpProtocol.Icmp or IpProtocol.IcmpV6 => IcmpTracker.Packet(p, _config, out timeout),
-        IpProtocol.Gre => GreTracker.Packet(ref entry, _config, out timeout),
-        _ => GenericTracker.Packet(_config, out timeout),
-    };
 
     internal static byte ProtocolStateValue(in Entry entry) => entry.Original.Protocol switch
     {
@@ -389,7 +407,7 @@ public sealed partial class ConntrackTable
         for (int node = _buckets[bucket]; node != Nil; node = _next[node])
         {
             ref var entry = ref _entries[node >> 1];
-            if (entry.ExpiresAt <= now)
+            if (entry.IsExpired(_nowTick))
             {
                 Delete(node >> 1, now);
                 goto restart;
@@ -403,6 +421,7 @@ public sealed partial class ConntrackTable
     /// <summary>Looks up a tuple in either direction without changing anything but reaping expired entries.</summary>
     public bool TryGet(in FlowTuple tuple, long now, out EntryView entry)
     {
+        Advance(now);
         bool invertible = tuple.TryInvert(out var inverted);
         int node = Find(tuple, inverted, invertible, now);
         if (node == Nil)
@@ -448,8 +467,8 @@ public sealed partial class ConntrackTable
         ref var entry = ref _entries[slot];
         entry = default;
         entry.Original = original;
-        entry.CreatedAt = now;
-        entry.ExpiresAt = now;
+        entry.CreatedUnits = (uint)((now - _epoch) / Entry.CreatedUnitNanos);
+        entry.ExpiresTick = _nowTick;
         entry.Status = InUse;
         entry.Id = _nextId++;
         if (_counters is not null)
@@ -552,12 +571,21 @@ public sealed partial class ConntrackTable
         _sink.OnEvent(type, view);
     }
 
-    private EntryView View(int slot) =>
-        new(_entries[slot], slot, _counters is null ? default : _counters[slot], _counters is not null);
+    private EntryView View(int slot)
+    {
+        ref var entry = ref _entries[slot];
+        long expiresAt = _now + entry.RemainingNanos(_nowTick);
+        long createdAt = _epoch + (entry.CreatedUnits * Entry.CreatedUnitNanos);
+        return new EntryView(entry, slot, expiresAt, createdAt, _counters is null ? default : _counters[slot], _counters is not null);
+    }
+
+    /// <summary>The tick of a time at or after the latest packet (for snapshots taken later than the last packet).</summary>
+    private uint TickAt(long time) => _epoch == long.MinValue ? 0 : (uint)((Math.Max(time, _now) - _epoch) / Entry.TickNanos);
 
     /// <summary>Removes the entry holding <paramref name="tuple"/> (either direction), as <c>conntrack -D</c>.</summary>
     public bool Remove(in FlowTuple tuple, long now)
     {
+        Advance(now);
         bool invertible = tuple.TryInvert(out var inverted);
         int node = Find(tuple, inverted, invertible, now);
         if (node == Nil)
@@ -576,7 +604,7 @@ public sealed partial class ConntrackTable
         for (int slot = 0; slot < _used; slot++)
         {
             ref var entry = ref _entries[slot];
-            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.ExpiresAt > now)
+            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.RemainingNanos(TickAt(now)) > 0)
                 list.Add(View(slot));
         }
         list.Sort(static (a, b) => a.Id.CompareTo(b.Id));

@@ -4,20 +4,34 @@ using Conntrack.Protocols;
 namespace Conntrack.Table;
 
 /// <summary>
-/// One tracked connection, stored by value in the table's entry array. The reply tuple is not
-/// stored: without NAT it is always the inversion of the original (recomputed when needed).
+/// One tracked connection, stored by value in the table's entry array: 112 bytes. The reply tuple
+/// is not stored: without NAT it is always the inversion of the original. Times are 32-bit ticks
+/// from the table's first packet, compared modulo 2^32 as the kernel compares jiffies.
 /// </summary>
 internal struct Entry
 {
+    /// <summary>Milliseconds per expiry tick (finer than the kernel's 4 ms jiffy at HZ=250).</summary>
+    public const long TickNanos = 1_000_000;
+
+    /// <summary>Nanoseconds per creation-time unit: 10 ms, so a uint spans 497 days.</summary>
+    public const long CreatedUnitNanos = 10_000_000;
+
     public FlowTuple Original;
 
-    /// <summary>Absolute expiry in capture nanoseconds; expired when now ≥ this (kernel nf_ct_is_expired).</summary>
-    public long ExpiresAt;
+    /// <summary>Expiry tick; expired when the current tick has reached it (kernel nf_ct_is_expired).</summary>
+    public uint ExpiresTick;
 
-    /// <summary>Time of the first packet; also the base of UDP's 2-second stream rule.</summary>
-    public long CreatedAt;
+    /// <summary>Time of the first packet, in <see cref="CreatedUnitNanos"/> since the table's epoch.</summary>
+    public uint CreatedUnits;
 
     public EntryStatus Status;
     public uint Id;
     public ProtocolState Proto;
+
+    public readonly bool IsExpired(uint nowTick) => (int)(ExpiresTick - nowTick) <= 0;
+
+    /// <summary>Remaining lifetime in nanoseconds (negative once expired).</summary>
+    public readonly long RemainingNanos(uint nowTick) => (int)(ExpiresTick - nowTick) * TickNanos;
+
+    public void Refresh(uint nowTick, long timeoutNanos) => ExpiresTick = nowTick + (uint)(timeoutNanos / TickNanos);
 }

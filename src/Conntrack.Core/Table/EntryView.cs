@@ -6,14 +6,14 @@ namespace Conntrack.Table;
 /// <summary>A read-only snapshot of one entry, for events, dumps and reports.</summary>
 public readonly struct EntryView
 {
-    internal EntryView(in Entry entry, int slot, in EntryCounters counters, bool hasCounters)
+    internal EntryView(in Entry entry, int slot, long expiresAt, long createdAt, in EntryCounters counters, bool hasCounters)
     {
         Slot = slot;
         Original = entry.Original;
         Reply = entry.Original.TryInvert(out var reply) ? reply : default;
         Status = entry.Status;
-        ExpiresAt = entry.ExpiresAt;
-        CreatedAt = entry.CreatedAt;
+        ExpiresAt = expiresAt;
+        CreatedAt = createdAt;
         Id = entry.Id;
         ProtocolStateValue = ConntrackTable.ProtocolStateValue(entry);
         Counters = counters;
@@ -33,7 +33,7 @@ public readonly struct EntryView
     /// <summary>Absolute expiry, capture nanoseconds.</summary>
     public long ExpiresAt { get; }
 
-    /// <summary>Time of the entry's first packet, capture nanoseconds.</summary>
+    /// <summary>Time of the entry's first packet, capture nanoseconds (10 ms resolution).</summary>
     public long CreatedAt { get; }
 
     /// <summary>Unique id within the table (conntrack's <c>id=</c>).</summary>

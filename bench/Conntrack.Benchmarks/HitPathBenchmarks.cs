@@ -1,0 +1,30 @@
+using BenchmarkDotNet.Attributes;
+using Conntrack.Analysis.Benchmarking;
+using Conntrack.Table;
+
+namespace Conntrack.Benchmarks;
+
+/// <summary>Packets of established flows: the table's hit path, one core. One operation = one packet.</summary>
+[MemoryDiagnoser]
+public class HitPathBenchmarks
+{
+    private const int Packets = 1_000_000;
+    private ConntrackTable _table = null!;
+    private PacketArena _hits = null!;
+    private long _now;
+
+    [Params(10_000, 1_000_000, 10_000_000)]
+    public int Flows { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _table = new ConntrackTable(Workloads.Sized(Flows));
+        _now = Workloads.Second;
+        Workloads.Establish(_table, Flows, _now);
+        _hits = Workloads.EstablishedAcks(Flows);
+    }
+
+    [Benchmark(OperationsPerInvoke = Packets)]
+    public int Hit() => Workloads.Run(_table, _hits, Packets, ref _now);
+}
