@@ -101,6 +101,26 @@ public readonly struct FlowTuple : IEquatable<FlowTuple>
         return true;
     }
 
+    /// <summary>
+    /// True when this tuple is what <see cref="TryInvert"/> gives for <paramref name="original"/>,
+    /// checked field by field without building the inversion (the table's reply-direction compare).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsReplyOf(in FlowTuple original)
+    {
+        if (_srcLo != original._dstLo || _dstLo != original._srcLo || _srcHi != original._dstHi || _dstHi != original._srcHi ||
+            (_meta >> 32) != (original._meta >> 32))
+        {
+            return false;
+        }
+        byte protocol = Protocol;
+        if (HasPorts(protocol) || protocol == IpProtocol.Gre)
+            return SrcId == original.DstId && DstId == original.SrcId;
+        if (protocol is IpProtocol.Icmp or IpProtocol.IcmpV6)
+            return original.TryInvert(out var reply) && reply._meta == _meta;
+        return (uint)_meta == (uint)original._meta; // generic: no ids to swap
+    }
+
     /// <summary>Same tuple with the ids replaced (used by parsers and builders).</summary>
     public FlowTuple WithIds(ushort srcId, ushort dstId) =>
         new(_srcHi, _srcLo, _dstHi, _dstLo, Meta(srcId, dstId, Protocol, Family, Zone));

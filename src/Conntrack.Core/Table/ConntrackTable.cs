@@ -240,12 +240,11 @@ public sealed partial class ConntrackTable
         while (true)
         {
             var key = p.Tuple;
-            bool invertible = key.TryInvert(out var inverted);
-            int node = Find(key, inverted, invertible, now);
+            int node = Find(key, now);
             bool created = false;
             if (node == Nil)
             {
-                if (!invertible)
+                if (!key.TryInvert(out _))
                     return CountInvalid();
                 // The limit is checked here, before the tracker has judged the packet.
                 int slot = Allocate(key, now, out bool tableFull);
@@ -345,8 +344,7 @@ public sealed partial class ConntrackTable
             return PacketVerdict.Invalid;
         }
         // The quoted packet travelled the other way, so the entry is found through its inversion.
-        bool invertible = target.TryInvert(out var targetInverted);
-        int node = Find(target, targetInverted, invertible, now);
+        int node = Find(target, now);
         if (node == Nil)
         {
             _stats.Error++;
@@ -379,28 +377,28 @@ public sealed partial class ConntrackTable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int BucketOf(in FlowTuple t)
     {
-        // Keyed multiply-xorshift over the five tuple words; the per-table random key makes
-        // bucket placement unpredictable from outside, as the kernel's siphash key does.
-        ulong h = _seed0;
-        h = Mix(h ^ t.SrcLo);
-        h = Mix(h ^ t.DstLo);
-        h = Mix(h ^ t.MetaWord);
-        h = Mix(h ^ t.SrcHi);
-        h = Mix(h ^ t.DstHi ^ _seed1);
+        // Keyed multiply-fold (as in wyhash): each 64x64→128-bit product of key-mixed words folds
+        // to 64 bits; the first two products are independent, so the latency is two multiplies.
+        // The per-table random key makes bucket placement unpredictable from outside, as the
+        // kernel's siphash key does.
+        ulong a = Fold(t.SrcLo ^ _seed0, t.DstLo ^ _seed1);
+        ulong b = Fold(t.SrcHi ^ _seed1 ^ 0xA0761D6478BD642FUL, t.DstHi ^ _seed0 ^ 0xE7037ED1A0B428DBUL);
+        ulong h = Fold(a ^ t.MetaWord, b ^ 0x8EBC6AF09C88C6E3UL);
         return (int)(((h >> 32) * (ulong)(uint)_buckets.Length) >> 32);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Mix(ulong x)
+    private static ulong Fold(ulong x, ulong y)
     {
-        x *= 0x9E3779B97F4A7C15UL;
-        x ^= x >> 29;
-        x *= 0xBF58476D1CE4E5B9UL;
-        return x ^ (x >> 32);
+        ulong high = Math.BigMul(x, y, out ulong low);
+        return high ^ low;
     }
 
-    /// <summary>Finds the node (2·slot + direction) whose tuple equals <paramref name="key"/>, reaping expired entries met on the way.</summary>
-    private int Find(in FlowTuple key, in FlowTuple inverted, bool invertible, long now)
+    /// <summary>
+    /// Finds the node (2·slot + direction) whose tuple equals <paramref name="key"/>, reaping expired
+    /// entries met on the way (____nf_conntrack_find). Reply nodes are matched without inverting anything.
+    /// </summary>
+    private int Find(in FlowTuple key, long now)
     {
         int bucket = BucketOf(key);
     restart:
@@ -412,18 +410,16 @@ public sealed partial class ConntrackTable
                 Delete(node >> 1, now);
                 goto restart;
             }
-            if ((node & 1) == 0 ? entry.Original.Equals(key) : invertible && entry.Original.Equals(inverted))
+            if ((node & 1) == 0 ? entry.Original.Equals(key) : key.IsReplyOf(entry.Original))
                 return node;
         }
         return Nil;
     }
-
     /// <summary>Looks up a tuple in either direction without changing anything but reaping expired entries.</summary>
     public bool TryGet(in FlowTuple tuple, long now, out EntryView entry)
     {
         Advance(now);
-        bool invertible = tuple.TryInvert(out var inverted);
-        int node = Find(tuple, inverted, invertible, now);
+        int node = Find(tuple, now);
         if (node == Nil)
         {
             entry = default;
@@ -563,6 +559,7 @@ public sealed partial class ConntrackTable
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Emit(ConntrackEventType type, int slot)
     {
         if (_sink is null)
@@ -586,8 +583,7 @@ public sealed partial class ConntrackTable
     public bool Remove(in FlowTuple tuple, long now)
     {
         Advance(now);
-        bool invertible = tuple.TryInvert(out var inverted);
-        int node = Find(tuple, inverted, invertible, now);
+        int node = Find(tuple, now);
         if (node == Nil)
             return false;
         Delete(node >> 1, now);
