@@ -41,6 +41,9 @@ public static class HostReader
             ? new InputFile("/" + (settings.LegacyNames && !settings.Has("nf_conntrack_buckets") ? HostPaths.LegacySysctlDir + "/ip_conntrack_*" : HostPaths.NetfilterSysctlDir + "/*"), "settings", InputStatus.Read, settingsFiles.Count, issues.Kept.Count(i => settingsFiles.Contains(i.File)), $"{settingsFiles.Count} files")
             : new InputFile("/" + HostPaths.NetfilterSysctlDir + "/*", "settings", InputStatus.Missing, Detail: "no conntrack sysctls: engine defaults (6.18) assumed"));
 
+        foreach (var (file, reason) in settings.Unreadable)
+            inputs.Add(new InputFile(file, "settings", InputStatus.Unreadable, Detail: reason));
+
         // The table.
         TableReadResult? table = null;
         var tableCandidates = options.TablePath is { } tablePath
@@ -137,7 +140,7 @@ public static class HostReader
 
         long? netns = live ? NetnsInode("/proc/self/ns/net") : null;
         long? initNetns = live ? NetnsInode("/proc/1/ns/net") : null;
-        bool? initial = netns is long self && initNetns is long init ? self == init : null;
+        bool? initial = netns is long self && initNetns is long init ? self == init : live ? SysctlWritable() : null;
         bool kernelTagsNetns = logFiles.Any(f => f.Events.Any(e => e.Kind == LogEventKind.TableFull && e.Value != 0));
         bool IsThisNetns(long tag)
         {
@@ -218,6 +221,25 @@ public static class HostReader
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
             inputs.Add(new InputFile(label, "kernel log", InputStatus.Unreadable, Detail: e.Message));
+        }
+    }
+
+    /// <summary>
+    /// nf_conntrack_max is writable only in the initial namespace (0444 elsewhere): the test when
+    /// /proc/1/ns/net cannot be read. Null when there is no such file.
+    /// </summary>
+    private static bool? SysctlWritable()
+    {
+        try
+        {
+            const string path = "/proc/sys/net/netfilter/nf_conntrack_max";
+            if (!OperatingSystem.IsLinux() || !File.Exists(path))
+                return null;
+            return (File.GetUnixFileMode(path) & UnixFileMode.UserWrite) != 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

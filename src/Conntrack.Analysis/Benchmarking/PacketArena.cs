@@ -23,6 +23,11 @@ public sealed class PacketArena
 
     public ReadOnlySpan<byte> this[int index] => _bytes.AsSpan(index * Stride, _lengths[index]);
 
+    /// <summary>The whole arena, for batches: packet i starts at i × <see cref="Stride"/>.</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+
+    public int LengthOf(int index) => _lengths[index];
+
     public void AddTcp(uint src, uint dst, ushort sport, ushort dport, TcpFlags flags, uint seq, uint ack, ushort window = 65535)
     {
         int length = PacketBuilder.Tcp4(_bytes.AsSpan(Count * Stride, Stride), src, dst, sport, dport, flags, seq, ack, window);

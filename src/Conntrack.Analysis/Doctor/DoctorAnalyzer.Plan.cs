@@ -78,6 +78,8 @@ public static partial class DoctorAnalyzer
         Recommendation? notrack = (full || noMemory) && table is not null ? Notrack(table, settings.LegacyNames) : null;
 
         // 3. Room: raise max and buckets, unless memory or the traffic says no.
+        var room = new List<Recommendation>();
+        bool timeoutsSuffice = false;
         if (full && max is long currentMax)
         {
             long demand = verdict == Verdict.DroppingFull || all.Contains(Verdict.DroppingFull) ? currentMax : usage.Count ?? currentMax;
@@ -88,56 +90,70 @@ public static partial class DoctorAnalyzer
             long extra = atNew.TotalBytes - oldTotal;
             bool unaffordable = memory.Pressure || noMemory || (memory.Available is long available && extra > available * AffordableShare);
             if (halfOpen is not null)
-                plan.Recommendations.Add(halfOpen);
+                room.Add(halfOpen);
             if (unaffordable)
             {
-                plan.Recommendations.Add(DontRaise(memory, usage, extra, newMax, noMemory));
+                room.Add(DontRaise(memory, usage, extra, newMax, noMemory));
             }
             else if (halfOpen is null)
             {
                 memory.AtRecommended = atNew;
                 plan.NewMax = newMax;
-                bool timeoutsSuffice = plan.ProjectedCount is long projected && projected < currentMax * 0.7;
+                timeoutsSuffice = plan.ProjectedCount is long projected && projected < currentMax * 0.7;
                 string optional = timeoutsSuffice ? $" (optional: with the shorter timeouts the table would hold ~{N(plan.ProjectedCount)}, {Percent(100.0 * plan.ProjectedCount!.Value / currentMax)} % of today's max)" : "";
                 string ramShare = memory.MemTotal is long total ? $"; {Percent(100.0 * atNew.TotalBytes / total)} % of {(memory.AvailableSource.StartsWith("LowFree", StringComparison.Ordinal) ? "low memory" : "RAM")}" : "";
                 string netns = host.Live && host.InitialNetns == false ? " nf_conntrack_max is global: run this in the initial namespace, and it applies to every namespace." : "";
-                plan.Recommendations.Add(new Recommendation(
+                room.Add(new Recommendation(
                     "raise_max",
-                    $"Raise nf_conntrack_max {N(currentMax)} → {N(newMax)}{optional}",
+                    $"Raise {settings.ShortName("nf_conntrack_max")} {N(currentMax)} → {N(newMax)}{optional}",
                     $"{(verdict == Verdict.DroppingFull ? "The table is full and new flows are dropped" : $"The table is {Percent(usage.FillPercent ?? 0)} % full")}; {N(newMax)} is twice the demand seen, rounded to a power of two, so bursts have room.{netns}",
                     $"up to {Bytes(Math.Max(0, extra))} more kernel memory when full: entries {Bytes(memory.AtMax?.SlabBytes ?? 0)} → {Bytes(atNew.SlabBytes)} ({memory.Profile.Geometry}){(memory.Extensions ? $", extensions {Bytes(memory.AtMax?.ExtensionBytes ?? 0)} → {Bytes(atNew.ExtensionBytes)}" : "")}, buckets {Bytes(memory.AtMax?.BucketBytes ?? 0)} → {Bytes(atNew.BucketBytes)}{ramShare}. Memory is taken only as entries are created.",
                     [$"sysctl -w {settings.SysctlName("nf_conntrack_max")}={newMax.ToString(CultureInfo.InvariantCulture)}"],
                     new Dictionary<string, long> { ["nf_conntrack_max"] = newMax }));
                 if ((usage.Buckets ?? 0) < newBuckets)
-                    plan.Recommendations.Add(Buckets(host, usage, newMax, newBuckets, module, plan));
+                    room.Add(Buckets(host, usage, newMax, newBuckets, module, plan));
             }
         }
         else if (halfOpen is not null)
         {
-            plan.Recommendations.Add(halfOpen);
+            room.Add(halfOpen);
         }
 
         // 4. Long chains without a full table: one bucket per allowed entry.
         if (all.Contains(Verdict.LongChains) && plan.NewBuckets is null && max is long m && (usage.Buckets ?? 0) < m)
         {
             long buckets = ConntrackMemoryModel.RoundBuckets(m, host.PageSize, memory.Profile.BucketHeadBytes);
-            plan.Recommendations.Add(Buckets(host, usage, m, buckets, module, plan));
+            room.Add(Buckets(host, usage, m, buckets, module, plan));
         }
 
-        // 5. Shorter timeouts, already computed.
-        foreach (var change in plan.Projections.Where(c => c.EntriesGone > 0 && c.Proposed < c.Current && ShouldPropose(c, table!)))
-            plan.Recommendations.Add(TimeoutRecommendation(host, table!, change, usage));
+        // 5. Shorter timeouts, already computed: biggest effect first.
+        var timeouts = plan.Projections
+            .Where(c => c.EntriesGone > 0 && c.Proposed < c.Current && ShouldPropose(c, table!))
+            .OrderByDescending(c => c.EntriesGone)
+            .Select(c => TimeoutRecommendation(host, table!, c, usage))
+            .ToList();
 
-        if (notrack is not null)
-            plan.Recommendations.Add(notrack);
-
-        // 6. Memory: find and keep free pages.
+        // 6. Memory: don't raise, find and keep free pages — first, when allocations fail.
         if (noMemory)
         {
-            if (!plan.Recommendations.Any(r => r.Kind == "dont_raise_memory"))
+            if (!room.Any(r => r.Kind == "dont_raise_memory"))
                 plan.Recommendations.Add(DontRaise(memory, usage, 0, null, noMemory: true));
+            plan.Recommendations.AddRange(room);
             plan.Recommendations.Add(FreeMemory(memory));
+            plan.Recommendations.AddRange(timeouts);
         }
+        else if (timeoutsSuffice)
+        {
+            plan.Recommendations.AddRange(timeouts);
+            plan.Recommendations.AddRange(room);
+        }
+        else
+        {
+            plan.Recommendations.AddRange(room);
+            plan.Recommendations.AddRange(timeouts);
+        }
+        if (notrack is not null)
+            plan.Recommendations.Add(notrack);
 
         if (all.Contains(Verdict.InsertRaces))
             plan.Recommendations.Add(InsertRaces(host));
@@ -210,7 +226,7 @@ public static partial class DoctorAnalyzer
         string alone = usage.Count is long ? $" Alone, this change brings the count to ~{N(Scale(usage, table, change.EntriesGone))}." : "";
         return new Recommendation(
             "shorten_timeout",
-            $"Shorten {change.Setting} {Duration(change.Current)} → {Duration(change.Proposed)}: {N(change.EntriesGone)} entries ({Percent(share)} % of the table) would already be gone",
+            $"Shorten {host.Settings.ShortName(change.Setting)} {Duration(change.Current)} → {Duration(change.Proposed)}: {N(change.EntriesGone)} entries ({Percent(share)} % of the table) would already be gone",
             $"{N(change.EntriesGone)}{exact} of {N(change.EntriesInClass)} {candidate.What} were last refreshed more than {Duration(change.Proposed)} ago. Ageing the current table under the new value (remaining − ({N(change.Current)} − {N(change.Proposed)}) ≤ 0) expires them now; new entries live at most {Duration(change.Proposed)} idle.{alone}",
             candidate.Cost,
             [$"sysctl -w {host.Settings.SysctlName(change.Setting)}={change.Proposed.ToString(CultureInfo.InvariantCulture)}"],
@@ -236,7 +252,7 @@ public static partial class DoctorAnalyzer
         return new Recommendation(
             "set_buckets",
             $"Set the hash table to {N(newBuckets)} buckets (now {N(usage.Buckets)})",
-            $"Current kernels size an automatic table with one bucket per allowed entry (max = buckets); with {N(current)} buckets a full table of {N(forMax)} averages {(double.IsNaN(chain) ? "?" : chain.ToString("0.#", CultureInfo.InvariantCulture))} chain nodes per lookup, with {N(newBuckets)} it stays at 2. The kernel rounds the size up to a multiple of 512 (one page of 8-byte heads).",
+            $"{(host.Settings.LegacyNames ? "ip_conntrack sized this table for 8 entries per bucket; current kernels use one bucket per allowed entry (max = buckets)" : "Current kernels size an automatic table with one bucket per allowed entry (max = buckets)")}: with {N(current)} buckets a full table of {N(forMax)} averages {(double.IsNaN(chain) ? "?" : chain.ToString("0.#", CultureInfo.InvariantCulture))} chain nodes per lookup, with {N(newBuckets)} it stays at 2 (every entry is linked twice). The kernel rounds the size up to a multiple of 512 (one page of 8-byte heads).",
             $"{Bytes(newBuckets * 8)} for the bucket array (now {Bytes(current * 8)}); resizing rehashes the table once. At boot, modprobe.d sets it (with hashsize= the default max becomes 8 × hashsize, so keep max in sysctl.d).",
             commands,
             Recommendation.NoSettings);

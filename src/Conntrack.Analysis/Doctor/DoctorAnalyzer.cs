@@ -97,11 +97,13 @@ public static partial class DoctorAnalyzer
         bool fullByLogs = logs.TableFullPrinted > 0;
         bool fullByCounters = otherDrops > 0 && nearFull;
         bool fullInPast = otherDrops > 0 && !nearFull && earlyDrop > 0 && logs.AllocFailures == 0;
-        if (fullByLogs || fullByCounters || fullInPast)
+        bool fillUnknown = usage.FillPercent is null && !usage.Unlimited;
+        bool fullUnknown = otherDrops > 0 && fillUnknown && !fullByLogs && !fullInPast && logs.AllocFailures == 0;
+        if (fullByLogs || fullByCounters || fullInPast || fullUnknown)
         {
             found.Add((Verdict.DroppingFull, logs.TableFullPrinted + (fullByCounters ? otherDrops : 0) + 1));
             if (fullByCounters)
-                evidence.Add($"drop = {N(drop)} (summed over {c!.CpuRows} CPU rows of {c.File}) with the table {Percent(fill)} % full");
+                evidence.Add($"drop = {N(drop)} (summed over {c!.CpuRows} CPU row{(c.CpuRows == 1 ? "" : "s")} of {c.File}) with the table {Percent(fill)} % full");
             if (fullByLogs)
             {
                 string when = logs.First.IsKnown ? $", first {logs.First}, last {logs.Last}" : "";
@@ -109,11 +111,13 @@ public static partial class DoctorAnalyzer
             }
             if (fullInPast)
                 evidence.Add($"drop = {N(drop)} and early_drop = {N(earlyDrop)}: the table has been full since the counters started, although it holds {Percent(fill)} % now");
+            if (fullUnknown)
+                evidence.Add($"drop = {N(drop)}, but the count or nf_conntrack_max could not be read, so the counters cannot tell a full table from failed allocations; a full table is the usual cause");
         }
 
         // No memory: conntrack's own allocation-failure lines, or drops with room left and memory short.
         bool memoryByLogs = logs.AllocFailures > 0;
-        bool memoryByCounters = otherDrops > 0 && !nearFull && !fullByLogs && !fullInPast;
+        bool memoryByCounters = otherDrops > 0 && !nearFull && !fullByLogs && !fullInPast && !fillUnknown;
         if (memoryByLogs || memoryByCounters)
         {
             found.Add((Verdict.DroppingMemory, (logs.AllocFailures * 2) + (memoryByCounters ? otherDrops : 0) + 1));
@@ -128,6 +132,8 @@ public static partial class DoctorAnalyzer
                 evidence.Add($"{N(logs.PageAllocFailures)} page/slab allocation failures in the kernel log");
             if (memory.Pressure)
                 evidence.Add(memory.PressureReason!);
+            if (host.Memory?.SlabUnreclaimable is long unreclaimable && memory.MemTotal is long total && unreclaimable > total / 4)
+                evidence.Add($"unreclaimable kernel slab holds {Bytes(unreclaimable)} ({Percent(100.0 * unreclaimable / total)} % of memory): a kernel cache or leak is eating the memory conntrack needs (see slabtop)");
         }
 
         if (chainTooLong > 0)
@@ -161,7 +167,7 @@ public static partial class DoctorAnalyzer
                 ? $"{N(usage.Count)} entries, nf_conntrack_max = 0 (no limit)"
                 : $"{N(usage.Count)} of {N(usage.Max)} entries ({Percent(fill)} %)" + (c is null ? "; no counters were read" : ", no drops counted"));
         }
-        string headline = Headline(verdict, usage, logs.PacketsLost, drop, insertFailed, logs.AllocFailures);
+        string headline = Headline(verdict, usage, c is null ? logs.PacketsLost : otherDrops, drop, insertFailed, logs.AllocFailures);
         return (verdict, ordered.Skip(1).ToList(), evidence, headline);
     }
 
@@ -170,7 +176,7 @@ public static partial class DoctorAnalyzer
         string fill = usage.FillPercent is double f ? $"{N(usage.Count)} of {N(usage.Max)} entries ({Percent(f)} %)" : $"{N(usage.Count)} entries";
         return verdict switch
         {
-            Verdict.DroppingFull => $"Dropping packets because the table is full: {fill}; {N(Math.Max(lost, drop))} packets dropped",
+            Verdict.DroppingFull => $"Dropping packets because the table is full: {fill}; {N(lost)} packets dropped",
             Verdict.DroppingMemory => $"Dropping packets because the kernel cannot allocate entries: {fill}; {N(drop)} drops, {N(allocFailures)} allocation failures logged",
             Verdict.InsertRaces => $"New flows lose insert races: insert_failed = {N(insertFailed)}; {fill}",
             Verdict.LongChains => $"Hash chains are long: {usage.AverageChain:0.#} nodes per bucket; {fill}",
@@ -190,6 +196,8 @@ public static partial class DoctorAnalyzer
             var others = logs.ByNetns.Where(p => p.Key != 0 && p.Key != host.NetnsInode).Select(p => $"netns {p.Key}: {N(p.Value)}").Take(5);
             notes.Add($"{N(logs.OtherNetnsPrinted)} table-full lines (+{N(logs.OtherNetnsSuppressed)} suppressed) came from other network namespaces ({string.Join(", ", others)}): run the doctor inside them (ip netns exec NAME ctnet doctor, or nsenter --net=/proc/PID/ns/net ctnet doctor).");
         }
+        if (logs.OtherNetnsPrinted > 0 && logs.TableFullSuppressed > 0)
+            notes.Add("Other namespaces were dropping too: the rate limiter's suppressed counts cover every namespace's messages, so the part credited to this table is approximate (the drop counter is exact).");
         if (logs.UnattributedSuppressed > 0)
             notes.Add($"{N(logs.UnattributedSuppressed)} rate-limited messages were suppressed away from any table-full burst (the limiter is shared by all networking warnings): not counted as drops.");
         if (logs.VmallocFallbacks > 0)

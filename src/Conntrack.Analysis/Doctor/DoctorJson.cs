@@ -175,7 +175,7 @@ public static class DoctorJson
             w.WriteNumber("table_full_lines", s.TableFullLines);
             w.WriteNumber("suppressed_lines", s.SuppressedLines);
             w.WriteNumber("malformed", s.Malformed);
-            w.WriteBoolean("counted", s.Used);
+            w.WriteNumber("table_full_counted", s.TableFullCounted);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -262,7 +262,7 @@ public static class DoctorJson
         w.WriteEndObject();
     }
 
-    private static void WriteTop<TKey>(Utf8JsonWriter w, string name, HeavyHitters<TKey> hitters, Func<TKey, string> label) where TKey : notnull
+    private static void WriteTop<TKey>(Utf8JsonWriter w, string name, HeavyHitters<TKey> hitters, Func<TKey, string> label) where TKey : struct, IEquatable<TKey>
     {
         w.WriteStartObject(name);
         w.WriteBoolean("exact", hitters.IsExact);

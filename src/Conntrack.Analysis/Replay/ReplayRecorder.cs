@@ -19,9 +19,6 @@ internal sealed class ReplayRecorder(TableFullLog log) : IConntrackEventSink
     private byte[] _classBySlot = new byte[1024];
     private long _integratedTo = long.MinValue;
 
-    /// <summary>Capture time of the packet being processed; set by the runner before each packet.</summary>
-    public long Now;
-
     public long Created;
     public long Destroyed;
     public long TableFullDrops;
@@ -37,9 +34,9 @@ internal sealed class ReplayRecorder(TableFullLog log) : IConntrackEventSink
 
     public bool LostFlowsCapped => _lostFlows.Count >= MaxLostFlows;
 
-    public void OnEvent(ConntrackEventType type, in EntryView entry)
+    public void OnEvent(ConntrackEventType type, long timestampNanoseconds, in EntryView entry)
     {
-        Integrate(Now);
+        Integrate(timestampNanoseconds);
         int slot = entry.Slot;
         if (slot >= _classBySlot.Length)
             Array.Resize(ref _classBySlot, Math.Max(slot + 1, _classBySlot.Length * 2));

@@ -12,6 +12,12 @@ namespace Conntrack.Analysis.Replay;
 public static class ReplayRunner
 {
     private const int ProgressEvery = 1 << 16;
+    private const int BatchPackets = 32;
+    private const int BatchBytes = 1 << 18;
+
+    // A batch is flushed early when its packets span more than this, so the timeline stays exact
+    // for sparse captures.
+    private const long BatchSpan = 10_000_000;
 
     public static ReplayResult Run(CaptureReader reader, ReplayOptions options, CancellationToken cancellationToken = default)
     {
@@ -19,15 +25,18 @@ public static class ReplayRunner
         ArgumentNullException.ThrowIfNull(options);
         var recorder = new ReplayRecorder(new TableFullLog(options.LogStyle, options.NetnsInode));
         var table = new ConntrackTable(options.Settings, recorder, options.HashSeed, options.AllocationLimit);
-        var timeline = new Timeline();
-        TableComposition? atPeak = null, atFirstDrop = null;
-        int snapshotPeak = 0;
-        Span<long> states = stackalloc long[256];
+        var run = new RunState(table, recorder);
         Span<long> skipped = stackalloc long[3];
-        long records = 0, packets = 0, bytes = 0, dropped = 0, held = 0, discarded = 0;
-        long first = 0, last = 0, peakAt = 0;
-        int peak = 0;
+        long records = 0;
         long? length = reader.Length;
+
+        // Packets are copied into one buffer and tracked a batch at a time, so the table can
+        // prefetch; all bookkeeping below happens per batch or per verdict.
+        var buffer = new byte[BatchBytes];
+        var slices = new PacketSlice[BatchPackets];
+        var originalLengths = new int[BatchPackets];
+        var verdicts = new PacketVerdict[BatchPackets];
+        int batched = 0, used = 0;
 
         while (reader.TryReadNext(out var record))
         {
@@ -51,58 +60,33 @@ public static class ReplayRunner
             }
             long now = record.TimestampNanoseconds;
             // Time never runs backwards inside the engine; a capture that does is clamped to its latest time.
-            if (packets > 0 && now < last)
-                now = last;
-            recorder.Now = now;
-            var verdict = table.Process(record.Data.Slice(network.Offset, network.Length), now);
-            if (packets == 0)
-                first = now;
-            last = now;
-            packets++;
-            bytes += record.OriginalLength;
-            switch (verdict.Fate)
+            if (run.Packets + batched > 0 && now < run.Last)
+                now = run.Last;
+            if (batched > 0 && (batched == BatchPackets || used + network.Length > BatchBytes || now - slices[0].Timestamp > BatchSpan))
             {
-                case PacketFate.Accepted:
-                    states[(int)verdict.State]++;
-                    break;
-                case PacketFate.Dropped:
-                    dropped++;
-                    break;
-                case PacketFate.Held:
-                    held++;
-                    break;
-                default:
-                    discarded++;
-                    break;
+                run.Flush(buffer, slices.AsSpan(0, batched), originalLengths, verdicts);
+                batched = used = 0;
             }
-            int count = table.Count;
-            if (count > peak)
-            {
-                peak = count;
-                peakAt = now;
-            }
-            // Describe the peak once it has passed (the count fell 1 % below it): one walk of the
-            // table per peak episode instead of one per new maximum.
-            else if (peak > snapshotPeak && count < peak - Math.Max(1, peak / 100))
-            {
-                atPeak = TableComposition.Of(table.Snapshot(now), now);
-                snapshotPeak = peak;
-            }
-            if (recorder.FirstDropPending)
-            {
-                recorder.FirstDropPending = false;
-                atFirstDrop = TableComposition.Of(table.Snapshot(now), now);
-            }
-            var stats = table.Statistics;
-            timeline.Observe(now, count, new Timeline.Cumulative(recorder.Created, recorder.TableFullDrops, stats.EarlyDrop, recorder.AllocationFailures));
+            record.Data.Slice(network.Offset, network.Length).CopyTo(buffer.AsSpan(used));
+            slices[batched] = new PacketSlice(used, network.Length, now);
+            originalLengths[batched] = record.OriginalLength;
+            used += network.Length;
+            batched++;
+            run.Last = now;
         }
+        if (batched > 0)
+            run.Flush(buffer, slices.AsSpan(0, batched), originalLengths, verdicts);
         options.Progress?.Invoke(1.0);
+
+        long first = run.First, last = run.Last;
+        var timeline = run.Timeline;
         timeline.Finish();
         recorder.Integrate(last);
         var finalEntries = table.Snapshot(last);
-        if (peak > snapshotPeak)
-            atPeak = TableComposition.Of(finalEntries, last); // still at (or within 1 % of) the peak
-
+        var atPeak = table.PeakCount > run.SnapshotPeak
+            ? TableComposition.Of(finalEntries, last) // still at (or within 1 % of) the peak
+            : run.AtPeak;
+        long[] states = run.States;
         var byState = new Dictionary<string, long>();
         foreach (var state in Enum.GetValues<CtInfo>())
         {
@@ -122,24 +106,24 @@ public static class ReplayRunner
             Format = reader.Format,
             Table = table,
             Records = records,
-            Packets = packets,
-            Bytes = bytes,
+            Packets = run.Packets,
+            Bytes = run.Bytes,
             FirstTimestamp = first,
             LastTimestamp = last,
             EntriesCreated = recorder.Created,
             EntriesDestroyed = recorder.Destroyed,
-            PeakEntries = peak,
-            PeakTimestamp = peakAt,
+            PeakEntries = table.PeakCount,
+            PeakTimestamp = table.PeakTimestamp,
             PacketsByState = byState,
-            DroppedPackets = dropped,
-            HeldFragments = held,
-            DiscardedPackets = discarded,
+            DroppedPackets = run.Dropped,
+            HeldFragments = run.Held,
+            DiscardedPackets = run.Discarded,
             Skipped = skippedMap,
             CaptureIssues = reader.Issues,
             FinalEntries = finalEntries,
             Timeline = timeline,
             PeakComposition = atPeak,
-            FirstDropComposition = atFirstDrop,
+            FirstDropComposition = run.AtFirstDrop,
             EntrySeconds = recorder.EntrySeconds(),
             Log = recorder.Log,
             LostFlows = recorder.LostFlows,

@@ -31,7 +31,13 @@ public sealed class Timeline
     public IReadOnlyList<TimelinePoint> Points => _points;
 
     /// <summary>Called after every packet with the table's count and the cumulative counters.</summary>
-    public void Observe(long now, int entries, in Cumulative totals)
+    public void Observe(long now, int entries, in Cumulative totals) => Observe(now, entries, entries, totals);
+
+    /// <summary>
+    /// Called after a group of packets: <paramref name="peakSince"/> is the highest count since the
+    /// previous call, <paramref name="entries"/> the count now.
+    /// </summary>
+    public void Observe(long now, int peakSince, int entries, in Cumulative totals)
     {
         if (_start == long.MinValue)
         {
@@ -44,8 +50,8 @@ public sealed class Timeline
             Close();
             _open = new TimelinePoint(_start + (_points.Count * _width), _open.EndEntries, _open.EndEntries, 0, 0, 0, 0);
         }
-        if (entries > _open.PeakEntries)
-            _open = _open with { PeakEntries = entries };
+        if (Math.Max(peakSince, entries) > _open.PeakEntries)
+            _open = _open with { PeakEntries = Math.Max(peakSince, entries) };
         _open = _open with { EndEntries = entries };
         _latest = totals;
     }

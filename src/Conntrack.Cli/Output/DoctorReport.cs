@@ -86,7 +86,7 @@ internal static class DoctorReport
             grid.AddRow("Allocation", Markup.Escape($"{N(logs.AllocFailures)} conntrack allocation failures, {N(logs.PageAllocFailures)} page/slab allocation failures"));
         if (logs.Banner is { } b)
             grid.AddRow("Boot banner", Markup.Escape($"{b.Module} version {b.Version} ({N(b.Buckets)} buckets, {N(b.Max)} max){(b.BytesPerConntrack is int bytes ? $" - {bytes} bytes per conntrack" : "")}"));
-        grid.AddRow("Sources", Markup.Escape(string.Join("; ", logs.Sources.Select(s => $"{s.Label}: {N(s.TableFullLines)} table-full{(s.Used ? "" : " (not counted)")}")) + $"  [{logs.Note}]"));
+        grid.AddRow("Sources", Markup.Escape(string.Join("; ", logs.Sources.Select(s => $"{s.Label}: {N(s.TableFullLines)} table-full{(s.TableFullLines > 0 && s.TableFullCounted != s.TableFullLines ? $" ({N(s.TableFullCounted)} counted)" : "")}")) + $"  [{logs.Note}]"));
         console.Write(grid);
         if (logs.Timeline.Count > 1)
         {
@@ -109,12 +109,15 @@ internal static class DoctorReport
     {
         if (d.Host.Table is not { } table)
         {
-            console.MarkupLine("[bold]What fills it[/]: no table was read (/proc/net/nf_conntrack needs root; or give --table FILE)");
+            console.MarkupLine(d.Host.Live
+                ? "[bold]What fills it[/]: no table was read (/proc/net/nf_conntrack needs root; or give --table FILE)"
+                : "[bold]What fills it[/]: the snapshot holds no table (give --table FILE with a saved /proc/net/nf_conntrack or conntrack -L)");
             console.WriteLine();
             return;
         }
         var s = table.Summary;
-        console.MarkupLine($"[bold]What fills it[/] ({N(s.Entries)} entries from {Markup.Escape(table.File)}, {Markup.Escape(table.Format)}; {N(s.Assured)} ASSURED, {N(s.Unreplied)} UNREPLIED, {N(s.Ipv4)} IPv4, {N(s.Ipv6)} IPv6)");
+        string format = table.Format == table.File ? "" : $" ({table.Format})";
+        console.MarkupLine($"[bold]What fills it[/]: {N(s.Entries)} entries from {Markup.Escape(table.File + format)}; {N(s.Assured)} ASSURED, {N(s.Unreplied)} UNREPLIED, {N(s.Ipv4)} IPv4, {N(s.Ipv6)} IPv6");
         if (s.Entries == 0)
         {
             console.WriteLine();
@@ -126,17 +129,20 @@ internal static class DoctorReport
         states.AddColumn(new TableColumn("%").RightAligned());
         states.AddColumn(new TableColumn("assured").RightAligned());
         states.AddColumn(new TableColumn("unreplied").RightAligned());
-        foreach (string label in StateStats.RemainingLabels)
-            states.AddColumn(new TableColumn($"left {label}").RightAligned());
+        states.AddColumn(new TableColumn("idle ≥1 h").RightAligned());
         states.AddColumn(new TableColumn("idle ≥1 day").RightAligned());
         foreach (var st in s.States.Take(12))
-        {
-            var row = new List<string> { Markup.Escape(st.Label), N(st.Count), Percent(100.0 * st.Count / s.Entries), N(st.Assured), N(st.Unreplied) };
-            row.AddRange(st.Remaining.Select(N));
-            row.Add(N(st.Idle[^1]));
-            states.AddRow(row.ToArray());
-        }
+            states.AddRow(Markup.Escape(st.Label), N(st.Count), Percent(100.0 * st.Count / s.Entries), N(st.Assured), N(st.Unreplied), N(st.Idle[^2] + st.Idle[^1]), N(st.Idle[^1]));
         console.Write(states);
+
+        console.MarkupLine("Entries by remaining timeout");
+        var remaining = new SpectreTable().Border(TableBorder.Rounded);
+        remaining.AddColumn("protocol / state");
+        foreach (string label in StateStats.RemainingLabels)
+            remaining.AddColumn(new TableColumn(label).RightAligned());
+        foreach (var st in s.States.Take(12))
+            remaining.AddRow([Markup.Escape(st.Label), .. st.Remaining.Select(N)]);
+        console.Write(remaining);
 
         var tops = new SpectreTable().Border(TableBorder.Rounded);
         tops.AddColumn("top sources");

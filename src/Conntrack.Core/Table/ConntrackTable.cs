@@ -46,6 +46,9 @@ public sealed partial class ConntrackTable
     private int _count;
     private uint _nextId = 1;
     private ConntrackStatistics _stats;
+    private int _peak;
+    private long _peakAt;
+    private int _intervalPeak;
 
     // Time: entries keep 32-bit ticks from the first packet (_epoch); _now/_nowTick are the latest packet's.
     private long _epoch = long.MinValue;
@@ -99,6 +102,33 @@ public sealed partial class ConntrackTable
     /// <summary>The limit (<c>nf_conntrack_max</c>); 0 means none.</summary>
     public int Max => _max;
 
+    /// <summary>The highest <see cref="Count"/> seen after any packet, and when (nanoseconds).</summary>
+    public int PeakCount => _peak;
+
+    public long PeakTimestamp => _peakAt;
+
+    /// <summary>The highest count since the last call (for sampling a timeline between batches); resets to the current count.</summary>
+    public int TakeIntervalPeak()
+    {
+        int peak = _intervalPeak;
+        _intervalPeak = _count;
+        return peak;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void NotePeak(long now)
+    {
+        if (_count > _intervalPeak)
+        {
+            _intervalPeak = _count;
+            if (_count > _peak)
+            {
+                _peak = _count;
+                _peakAt = now;
+            }
+        }
+    }
+
     /// <summary>Hash buckets after the kernel's rounding.</summary>
     public int BucketCount => _buckets.Length;
 
@@ -139,6 +169,13 @@ public sealed partial class ConntrackTable
     /// </summary>
     public PacketVerdict Process(ReadOnlySpan<byte> ipPacket, long now)
     {
+        var verdict = ProcessRaw(ipPacket, now);
+        NotePeak(now);
+        return verdict;
+    }
+
+    private PacketVerdict ProcessRaw(ReadOnlySpan<byte> ipPacket, long now)
+    {
         if (!IpLayer.Accepts(ipPacket))
             return PacketVerdict.Discarded;
         var defragmenter = (ipPacket[0] >> 4) == 4 ? _defrag4 : _defrag6;
@@ -153,7 +190,52 @@ public sealed partial class ConntrackTable
                 break;
         }
         PacketParser.Parse(ipPacket, 0, out var info);
-        return Process(in info, ipPacket, now);
+        return ProcessParsed(in info, ipPacket, now);
+    }
+
+    private const int BatchSize = 32;
+
+    /// <summary>
+    /// Tracks a batch of IP packets in order, exactly as <see cref="Process(ReadOnlySpan{byte}, long)"/>
+    /// would one by one, but first parses and hashes the whole batch and prefetches each packet's
+    /// bucket and first entry, so the memory latency of one packet overlaps the others'.
+    /// </summary>
+    public void ProcessBatch(ReadOnlySpan<byte> data, ReadOnlySpan<PacketSlice> packets, Span<PacketVerdict> verdicts)
+    {
+        if (verdicts.Length < packets.Length)
+            throw new ArgumentException("one verdict per packet is needed", nameof(verdicts));
+        Span<PacketInfo> infos = stackalloc PacketInfo[BatchSize];
+        Span<int> buckets = stackalloc int[BatchSize];
+        for (int start = 0; start < packets.Length; start += BatchSize)
+        {
+            var chunk = packets.Slice(start, Math.Min(BatchSize, packets.Length - start));
+            // Parse and hash; fragments and broken headers take the one-by-one path (-1).
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var ip = data.Slice(chunk[i].Offset, chunk[i].Length);
+                buckets[i] = -1;
+                if (!IpLayer.Accepts(ip))
+                    continue;
+                ref var info = ref infos[i];
+                PacketParser.Parse(ip, 0, out info);
+                if (info.Status != ParseStatus.Ok || info.FirstFragment)
+                    continue;
+                buckets[i] = BucketOf(info.Tuple);
+                Prefetch.Read(ref _buckets[buckets[i]]);
+            }
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                if (buckets[i] >= 0 && _buckets[buckets[i]] is int head and not Nil)
+                    Prefetch.Read(ref _entries[head >> 1]);
+            }
+            for (int i = 0; i < chunk.Length; i++)
+            {
+                var slice = chunk[i];
+                var ip = data.Slice(slice.Offset, slice.Length);
+                verdicts[start + i] = buckets[i] >= 0 ? ProcessParsed(infos[i], ip, slice.Timestamp) : ProcessRaw(ip, slice.Timestamp);
+                NotePeak(slice.Timestamp);
+            }
+        }
     }
 
     /// <summary>
@@ -161,6 +243,13 @@ public sealed partial class ConntrackTable
     /// <paramref name="ipPacket"/> is used only for checksum verification.
     /// </summary>
     public PacketVerdict Process(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
+    {
+        var verdict = ProcessParsed(p, ipPacket, now);
+        NotePeak(now);
+        return verdict;
+    }
+
+    private PacketVerdict ProcessParsed(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
     {
         Advance(now);
         if (now >= _gcNextRun)
@@ -565,7 +654,7 @@ public sealed partial class ConntrackTable
         if (_sink is null)
             return;
         var view = View(slot);
-        _sink.OnEvent(type, view);
+        _sink.OnEvent(type, _now, view);
     }
 
     private EntryView View(int slot)

@@ -8,8 +8,8 @@ namespace Conntrack.Table;
 /// </summary>
 public interface IConntrackEventSink
 {
-    /// <summary>An entry was confirmed (New), changed state or status (Update), or left the table (Destroy).</summary>
-    void OnEvent(ConntrackEventType type, in EntryView entry);
+    /// <summary>An entry was confirmed (New), changed state or status (Update), or left the table (Destroy), at <paramref name="timestampNanoseconds"/>.</summary>
+    void OnEvent(ConntrackEventType type, long timestampNanoseconds, in EntryView entry);
 
     /// <summary>A packet of <paramref name="flow"/> was dropped: the table was full and early drop found nothing to evict.</summary>
     void OnTableFull(long timestampNanoseconds, in FlowTuple flow)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Conntrack.Host.Parsing;
 
 namespace Conntrack.Host.Counters;
@@ -15,6 +16,7 @@ public static class CounterParser
         return Read(reader, fileLabel, issues);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ConntrackCounters? Read(LineReader reader, string fileLabel, ParseIssueLog issues)
     {
         string[]? header = null;

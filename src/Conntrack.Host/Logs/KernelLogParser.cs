@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Conntrack.Host.Parsing;
 
@@ -18,12 +19,20 @@ public static class KernelLogParser
     /// <summary>When lines carry no comparable time: the same, in lines.</summary>
     public const int BurstLines = 50;
 
+    private static readonly (string Tag, string What)[] SuppressionForms =
+    [
+        ("net_ratelimit:", "callbacks suppressed"),
+        ("NET:", "messages suppressed"),
+        ("printk:", "messages suppressed"),
+    ];
+
     public static LogFileResult Read(Stream stream, string label, int index, ParseIssueLog issues)
     {
         using var reader = new LineReader(stream);
         return Read(reader, label, index, issues);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LogFileResult Read(LineReader reader, string label, int index, ParseIssueLog issues)
     {
         var result = new LogFileResult { Label = label, Index = index };
@@ -116,6 +125,7 @@ public static class KernelLogParser
     }
 
     /// <summary>Recognises one kernel message; <paramref name="expected"/> is set when it is a known message in a broken form.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Classify(ReadOnlySpan<char> message, ref LogEvent ev, out string? expected, LogFileResult? result, string label, long lineNumber)
     {
         expected = null;
@@ -146,12 +156,13 @@ public static class KernelLogParser
             return true;
         }
 
-        if (TrySuppressed(message, "net_ratelimit:", "callbacks suppressed", ref ev, out expected)
-            || TrySuppressed(message, "NET:", "messages suppressed", ref ev, out expected)
-            || TrySuppressed(message, "printk:", "messages suppressed", ref ev, out expected))
-            return true;
-        if (expected is not null)
-            return false;
+        foreach (var (tag, what) in SuppressionForms)
+        {
+            if (TrySuppressed(message, tag, what, ref ev, out expected))
+                return true;
+            if (expected is not null)
+                return false;
+        }
 
         if ((message.Contains("Can't alloc", StringComparison.OrdinalIgnoreCase) || message.Contains("Cannot alloc", StringComparison.OrdinalIgnoreCase))
             && message.Contains("conntrack", StringComparison.OrdinalIgnoreCase))

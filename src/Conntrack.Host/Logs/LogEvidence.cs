@@ -3,8 +3,12 @@ namespace Conntrack.Host.Logs;
 /// <summary>One bucket of the table-full timeline.</summary>
 public sealed record TimelineBucket(LogTime Start, long Printed, long Suppressed);
 
-/// <summary>One log source as read, and whether its events were used after merging.</summary>
-public sealed record LogSourceSummary(string Label, long Lines, long KernelLines, long TableFullLines, long SuppressedLines, long Malformed, bool Used);
+/// <summary>
+/// One log source as read. <see cref="TableFullCounted"/> is how many of its table-full lines were
+/// counted after merging (lines already counted from another source, or from a source whose clock
+/// cannot be matched, are not).
+/// </summary>
+public sealed record LogSourceSummary(string Label, long Lines, long KernelLines, long TableFullLines, long SuppressedLines, long Malformed, long TableFullCounted);
 
 /// <summary>
 /// Kernel log evidence after merging every source (see <see cref="LogMerger"/>), split into what

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Conntrack.Host.Parsing;
 
@@ -26,6 +27,7 @@ public static class LogLinePrefix
         Marker,
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Kind Split(ReadOnlySpan<char> line, out LogTime time, out ReadOnlySpan<char> message, out bool hadPrefix)
     {
         time = LogTime.None;
@@ -104,6 +106,7 @@ public static class LogLinePrefix
     /// After a time: "host kernel: [ 12.3] msg" is a kernel line; "host prog[12]: msg" is not. With
     /// <paramref name="requireKernelTag"/> false (after a monotonic stamp) text without a host/tag is the message itself.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Kind AfterHost(ReadOnlySpan<char> s, scoped ref LogTime time, out ReadOnlySpan<char> message, bool requireKernelTag)
     {
         int pos = 0;
@@ -133,6 +136,7 @@ public static class LogLinePrefix
         return Kind.Other;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryMono(ReadOnlySpan<char> text, out long micros)
     {
         micros = -1;
@@ -194,6 +198,7 @@ public static class LogLinePrefix
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryBsd(ReadOnlySpan<char> s, out DateTime wall, out int consumed)
     {
         wall = default;

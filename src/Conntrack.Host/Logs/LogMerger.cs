@@ -74,9 +74,9 @@ public static class LogMerger
             }
         }
 
-        var used = new HashSet<int>(chosen.Select(e => e.Source));
+        var counted = chosen.Where(e => e.Kind == LogEventKind.TableFull).GroupBy(e => e.Source).ToDictionary(g => g.Key, g => (long)g.Count());
         var sources = files.Select(f => new LogSourceSummary(
-            f.Label, f.Lines, f.KernelLines, f.Count(LogEventKind.TableFull), f.Count(LogEventKind.Suppressed), f.Malformed, used.Contains(f.Index))).ToList();
+            f.Label, f.Lines, f.KernelLines, f.Count(LogEventKind.TableFull), f.Count(LogEventKind.Suppressed), f.Malformed, counted.GetValueOrDefault(f.Index))).ToList();
 
         return Summarise(chosen, isThisNetns, sources, files, note);
     }
@@ -108,7 +108,6 @@ public static class LogMerger
                     }
                     break;
                 case LogEventKind.Suppressed:
-                    historic |= e.Historic;
                     if (!e.AttributedToTableFull)
                         unattributed += e.Value;
                     else if (isThisNetns(e.BurstNetns))

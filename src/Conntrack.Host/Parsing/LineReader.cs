@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Conntrack.Host.Parsing;
@@ -22,7 +23,7 @@ public sealed class LineReader : IDisposable
 
     public LineReader(Stream stream)
     {
-        _reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        _reader = new StreamReader(stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
     }
 
     public LineReader(TextReader reader) => _reader = reader;
@@ -33,6 +34,7 @@ public sealed class LineReader : IDisposable
     /// <summary>True when the line last returned was longer than <see cref="MaxLineLength"/> and was cut.</summary>
     public bool Truncated { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryReadLine(out ReadOnlySpan<char> line)
     {
         Truncated = false;
@@ -57,9 +59,17 @@ public sealed class LineReader : IDisposable
                 _skipToNewline = false;
                 continue;
             }
+            if (newline > MaxLineLength)
+            {
+                line = pending[..MaxLineLength];
+                _start += newline + 1;
+                Truncated = true;
+                LineNumber++;
+                return true;
+            }
             if (newline >= 0)
             {
-                line = TrimCr(pending[..newline]);
+                line = TrimBom(TrimCr(pending[..newline]));
                 _start += newline + 1;
                 LineNumber++;
                 return true;
@@ -80,7 +90,7 @@ public sealed class LineReader : IDisposable
                     line = default;
                     return false;
                 }
-                line = TrimCr(pending);
+                line = TrimBom(TrimCr(pending));
                 _start = _end;
                 LineNumber++;
                 return true;
@@ -89,10 +99,16 @@ public sealed class LineReader : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<char> TrimBom(ReadOnlySpan<char> line) =>
+        LineNumber == 0 && line.Length > 0 && line[0] == '\uFEFF' ? line[1..] : line;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<char> TrimCr(ReadOnlySpan<char> line) =>
         line.Length > 0 && line[^1] == '\r' ? line[..^1] : line;
 
     /// <summary>Moves pending text to the front and reads more; false at the end of the input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Fill()
     {
         if (_eof)

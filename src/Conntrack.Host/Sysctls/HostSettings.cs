@@ -26,6 +26,9 @@ public sealed class HostSettings
     /// <summary>The <c>hashsize</c> module parameter (<c>/sys/module/nf_conntrack/parameters/hashsize</c>).</summary>
     public long? HashsizeParameter { get; internal set; }
 
+    /// <summary>Files that exist but could not be read (permissions), with the reason.</summary>
+    public List<(string File, string Reason)> Unreadable { get; } = [];
+
     public bool Has(string canonicalName) => _values.ContainsKey(canonicalName);
 
     public long? Get(string canonicalName) => _values.TryGetValue(canonicalName, out long v) ? v : null;
@@ -41,6 +44,12 @@ public sealed class HostSettings
         LegacyNames && canonicalName.StartsWith("nf_conntrack_", StringComparison.Ordinal)
             ? "net.ipv4.netfilter.ip_conntrack_" + canonicalName["nf_conntrack_".Length..]
             : "net.netfilter." + canonicalName;
+
+    /// <summary>The file name of a setting on this host: <c>nf_conntrack_max</c>, or <c>ip_conntrack_max</c> on 2.4/2.6.</summary>
+    public string ShortName(string canonicalName) =>
+        LegacyNames && canonicalName.StartsWith("nf_conntrack_", StringComparison.Ordinal)
+            ? "ip_conntrack_" + canonicalName["nf_conntrack_".Length..]
+            : canonicalName;
 
     internal void Record(string canonicalName, long value, string source)
     {

@@ -18,7 +18,7 @@ public static class HostSettingsReader
         foreach (string parameter in (ReadOnlySpan<string>)[HostPaths.HashsizeParameter, HostPaths.LegacyHashsizeParameter])
         {
             string path = HostPaths.Resolve(root, parameter);
-            if (settings.HashsizeParameter is null && TryReadInteger(path, "/" + parameter, issues, out long hashsize))
+            if (settings.HashsizeParameter is null && TryReadInteger(path, "/" + parameter, issues, settings, out long hashsize))
             {
                 settings.HashsizeParameter = hashsize;
                 filesRead?.Add("/" + parameter);
@@ -49,7 +49,7 @@ public static class HostSettingsReader
             if (prefix is not null && !name.StartsWith(prefix, StringComparison.Ordinal))
                 continue;
             string label = "/" + relative + "/" + name;
-            if (!TryReadInteger(file, label, issues, out long value))
+            if (!TryReadInteger(file, label, issues, settings, out long value))
                 continue;
             filesRead?.Add(label);
             bool legacy = name.StartsWith("ip_conntrack_", StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public static class HostSettingsReader
     }
 
     /// <summary>Reads a one-number file; false (with an issue) when it holds anything else, false silently when absent.</summary>
-    internal static bool TryReadInteger(string path, string label, ParseIssueLog issues, out long value)
+    internal static bool TryReadInteger(string path, string label, ParseIssueLog issues, HostSettings settings, out long value)
     {
         value = 0;
         string text;
@@ -87,7 +87,8 @@ public static class HostSettingsReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            issues.Add(label, 0, $"a readable file ({e.Message})", "");
+            // Write-only or root-only files: an input that could not be read, not a malformed one.
+            settings.Unreadable.Add((label, e is UnauthorizedAccessException ? "permission denied" : e.Message));
             return false;
         }
         var trimmed = text.AsSpan().Trim();

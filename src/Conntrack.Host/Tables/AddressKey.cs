@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
@@ -9,6 +10,7 @@ namespace Conntrack.Host.Tables;
 public readonly record struct AddressKey(ulong Hi, ulong Lo, bool IsV6)
 {
     /// <summary>Parses dotted IPv4 or IPv6 (full or compressed) text.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<char> text, out AddressKey key)
     {
         if (TryParseV4(text, out uint v4))
@@ -26,6 +28,7 @@ public readonly record struct AddressKey(ulong Hi, ulong Lo, bool IsV6)
         return true;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseV4(ReadOnlySpan<char> text, out uint value)
     {
         value = 0;
@@ -54,6 +57,12 @@ public readonly record struct AddressKey(ulong Hi, ulong Lo, bool IsV6)
         value = (value << 8) | (uint)current;
         return true;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool Equals(AddressKey other) => Lo == other.Lo && Hi == other.Hi && IsV6 == other.IsV6;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public override int GetHashCode() => (int)(((Lo * 0x9E3779B97F4A7C15UL) ^ (Hi * 0xC2B2AE3D27D4EB4FUL)) >> 32) ^ (IsV6 ? 1 : 0);
 
     /// <summary>Dotted quad, or IPv6 compressed as inet_ntop writes it.</summary>
     public override string ToString()

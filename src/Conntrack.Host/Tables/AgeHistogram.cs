@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Conntrack.Host.Tables;
 
 /// <summary>
@@ -31,12 +32,14 @@ public sealed class AgeHistogram
         return first;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(long ageSeconds)
     {
         _bins[BinOf(Math.Max(0, ageSeconds))]++;
         Total++;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BinOf(long age)
     {
         for (int i = Ranges.Length - 1; i >= 0; i--)

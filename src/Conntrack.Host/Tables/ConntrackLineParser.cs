@@ -1,4 +1,4 @@
-using Conntrack.Flows;
+using System.Runtime.CompilerServices;
 using Conntrack.Host.Parsing;
 
 namespace Conntrack.Host.Tables;
@@ -11,6 +11,7 @@ namespace Conntrack.Host.Tables;
 /// </summary>
 public static class ConntrackLineParser
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TableLineKind Parse(ReadOnlySpan<char> line, out TableEntry entry, out string expected)
     {
         entry = default;
@@ -94,37 +95,44 @@ public static class ConntrackLineParser
                     tuple++;
                     if (tuple > 2)
                         return Fail(out expected, "two tuples (original and reply), found a third src=");
-                    if (!AddressKey.TryParse(value, out var src))
-                        return Fail(out expected, "an IPv4 or IPv6 address in src=");
                     if (tuple == 1)
                     {
-                        entry.Source = src;
+                        if (!AddressKey.TryParse(value, out entry.Source))
+                            return Fail(out expected, "an IPv4 or IPv6 address in src=");
                         haveSrc = true;
+                    }
+                    else if (value.IsEmpty)
+                    {
+                        return Fail(out expected, "an address in the reply's src=");
                     }
                     break;
                 case "dst":
-                    if (!AddressKey.TryParse(value, out var dst))
-                        return Fail(out expected, "an IPv4 or IPv6 address in dst=");
                     if (tuple == 1)
                     {
-                        entry.Destination = dst;
+                        if (!AddressKey.TryParse(value, out entry.Destination))
+                            return Fail(out expected, "an IPv4 or IPv6 address in dst=");
                         haveDst = true;
                     }
                     else if (tuple == 2)
                     {
+                        // The reply tuple is not kept: its shape is enough.
+                        if (value.IsEmpty)
+                            return Fail(out expected, "an address in the reply's dst=");
                         replyComplete = true;
                     }
                     break;
                 case "sport":
                 case "dport":
+                    if (tuple != 1)
+                        break;
                     if (!Tokens.TryLong(value, out long port) || port > 65535)
                         return Fail(out expected, $"a port number (0-65535) in {key.ToString()}=");
-                    if (tuple == 1 && key[0] == 's')
+                    if (key[0] == 's')
                     {
                         entry.SourcePort = (int)port;
                         haveSport = true;
                     }
-                    else if (tuple == 1)
+                    else
                     {
                         entry.DestinationPort = (int)port;
                         haveDport = true;
@@ -150,7 +158,7 @@ public static class ConntrackLineParser
             return Fail(out expected, "src= and dst= of the original tuple");
         if (!replyComplete)
             return Fail(out expected, "the reply tuple (src= dst= …); the line looks truncated");
-        if (FlowTuple.HasPorts(entry.Protocol) && (!haveSport || !haveDport))
+        if (entry.Protocol is 6 or 17 or 33 or 132 or 136 && (!haveSport || !haveDport))
             return Fail(out expected, "sport= and dport= in the original tuple");
         if (entry.Family == 0)
             entry.Family = entry.Source.IsV6 ? (byte)10 : (byte)2;
@@ -164,12 +172,14 @@ public static class ConntrackLineParser
     }
 
     /// <summary>"unknown" opens an L3 prefix when the third token is an L4 name, not a timeout.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool L3PrefixFollows(ReadOnlySpan<char> line, int pos)
     {
         Tokens.Next(line, ref pos, out _);
         return Tokens.Next(line, ref pos, out var third) && IsL4Name(third);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsL4Name(ReadOnlySpan<char> token) =>
         token.SequenceEqual("tcp") || token.SequenceEqual("udp") || token.SequenceEqual("icmp") || token.SequenceEqual("icmpv6") ||
         token.SequenceEqual("udplite") || token.SequenceEqual("sctp") || token.SequenceEqual("dccp") || token.SequenceEqual("gre") ||

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 
 namespace Conntrack.Host.Tables;
 
@@ -7,17 +7,22 @@ namespace Conntrack.Host.Tables;
 /// while fewer than <c>capacity</c> distinct keys were seen; past that, whenever the map overflows
 /// every counter is lowered by the median count and the keys at or below it are forgotten. A reported
 /// count then undercounts by at most <see cref="MaxUndercount"/>, and any key more frequent than that
-/// is still present.
+/// is still present. Its own open-addressing table keeps the per-entry path free of tiered-JIT generics.
 /// </summary>
-public sealed class HeavyHitters<TKey> where TKey : notnull
+public sealed class HeavyHitters<TKey> where TKey : struct, IEquatable<TKey>
 {
-    private readonly Dictionary<TKey, long> _counts;
     private readonly int _capacity;
+    private TKey[] _keys;
+    private long[] _counts;   // 0 = empty slot
+    private int _mask;
 
     public HeavyHitters(int capacity = 16384)
     {
         _capacity = Math.Max(16, capacity);
-        _counts = new Dictionary<TKey, long>(Math.Min(_capacity, 1024));
+        int size = 64;
+        _keys = new TKey[size];
+        _counts = new long[size];
+        _mask = size - 1;
     }
 
     public long Total { get; private set; }
@@ -28,38 +33,96 @@ public sealed class HeavyHitters<TKey> where TKey : notnull
     public bool IsExact => MaxUndercount == 0;
 
     /// <summary>Distinct keys currently tracked (all distinct keys seen while <see cref="IsExact"/>).</summary>
-    public int Tracked => _counts.Count;
+    public int Tracked { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(TKey key)
     {
         Total++;
-        CollectionsMarshal.GetValueRefOrAddDefault(_counts, key, out _)++;
-        if (_counts.Count > _capacity)
+        int slot = key.GetHashCode() & _mask;
+        while (true)
+        {
+            long count = _counts[slot];
+            if (count == 0)
+            {
+                _keys[slot] = key;
+                _counts[slot] = 1;
+                Tracked++;
+                break;
+            }
+            if (_keys[slot].Equals(key))
+            {
+                _counts[slot] = count + 1;
+                return;
+            }
+            slot = (slot + 1) & _mask;
+        }
+        if (Tracked > _capacity)
             Prune();
+        else if (Tracked * 2 > _counts.Length)
+            Rebuild(_counts.Length * 2, 0);
     }
 
     private void Prune()
     {
-        var values = new long[_counts.Count];
-        _counts.Values.CopyTo(values, 0);
+        var values = new long[Tracked];
+        int n = 0;
+        foreach (long c in _counts)
+        {
+            if (c > 0)
+                values[n++] = c;
+        }
         Array.Sort(values);
         long cut = values[values.Length / 2];
         MaxUndercount += cut;
-        var keep = new List<KeyValuePair<TKey, long>>(values.Length / 2);
-        foreach (var pair in _counts)
-        {
-            if (pair.Value > cut)
-                keep.Add(new(pair.Key, pair.Value - cut));
-        }
-        _counts.Clear();
-        foreach (var pair in keep)
-            _counts[pair.Key] = pair.Value;
+        Rebuild(_counts.Length, cut);
     }
 
-    /// <summary>The <paramref name="n"/> largest counts, largest first (ties in key order of first appearance).</summary>
-    public IReadOnlyList<KeyValuePair<TKey, long>> Top(int n) =>
-        [.. _counts.OrderByDescending(p => p.Value).Take(n).Select(p => new KeyValuePair<TKey, long>(p.Key, p.Value))];
+    /// <summary>Re-inserts every key into a table of <paramref name="size"/> slots, lowering counts by <paramref name="cut"/>.</summary>
+    private void Rebuild(int size, long cut)
+    {
+        var oldKeys = _keys;
+        var oldCounts = _counts;
+        _keys = new TKey[size];
+        _counts = new long[size];
+        _mask = size - 1;
+        Tracked = 0;
+        for (int i = 0; i < oldCounts.Length; i++)
+        {
+            long count = oldCounts[i] - cut;
+            if (oldCounts[i] == 0 || count <= 0)
+                continue;
+            int slot = oldKeys[i].GetHashCode() & _mask;
+            while (_counts[slot] != 0)
+                slot = (slot + 1) & _mask;
+            _keys[slot] = oldKeys[i];
+            _counts[slot] = count;
+            Tracked++;
+        }
+    }
+
+    /// <summary>The <paramref name="n"/> largest counts, largest first.</summary>
+    public IReadOnlyList<KeyValuePair<TKey, long>> Top(int n)
+    {
+        var all = new List<KeyValuePair<TKey, long>>(Tracked);
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            if (_counts[i] > 0)
+                all.Add(new(_keys[i], _counts[i]));
+        }
+        return [.. all.OrderByDescending(p => p.Value).Take(n)];
+    }
 
     /// <summary>The tracked count of one key (0 when not tracked).</summary>
-    public long CountOf(TKey key) => _counts.GetValueOrDefault(key);
+    public long CountOf(TKey key)
+    {
+        int slot = key.GetHashCode() & _mask;
+        while (_counts[slot] != 0)
+        {
+            if (_keys[slot].Equals(key))
+                return _counts[slot];
+            slot = (slot + 1) & _mask;
+        }
+        return 0;
+    }
 }

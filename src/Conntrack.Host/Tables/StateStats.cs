@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Conntrack.Host.Tables;
 
 /// <summary>Counts for one protocol/state pair ("tcp ESTABLISHED", "udp").</summary>
@@ -36,6 +37,7 @@ public sealed class StateStats
     /// <summary>Entries by idle seconds (class timeout − remaining), bins per <see cref="IdleLabels"/>; only entries whose class timeout is known.</summary>
     public long[] Idle { get; } = new long[6];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int BinOf(long seconds)
     {
         for (int i = 0; i < 5; i++)
@@ -46,6 +48,7 @@ public sealed class StateStats
         return 5;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int IdleBinOf(long seconds)
     {
         for (int i = 0; i < 5; i++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Conntrack.Host.Parsing;
 using Conntrack.Settings;
 
@@ -38,6 +39,7 @@ public static class TableReader
         return Read(reader, fileLabel, timeouts, issues);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TableReadResult Read(LineReader reader, string fileLabel, ConntrackSettings timeouts, ParseIssueLog issues)
     {
         var result = new TableReadResult { File = fileLabel, Summary = new TableSummary(timeouts) };

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Conntrack.Host.Tables;
 
 /// <summary>
@@ -21,7 +22,6 @@ public static class TableStates
     ];
 
     private static readonly Dictionary<string, byte> ByName = Build();
-    private static readonly Dictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> Lookup = ByName.GetAlternateLookup<ReadOnlySpan<char>>();
 
     private static Dictionary<string, byte> Build()
     {
@@ -31,13 +31,23 @@ public static class TableStates
         return map;
     }
 
-    public static byte Parse(ReadOnlySpan<char> name) => Lookup.TryGetValue(name, out byte id) ? id : Other;
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static byte Parse(ReadOnlySpan<char> name) => name switch
+    {
+        "NONE" => 2, "SYN_SENT" => 3, "SYN_RECV" => 4, "ESTABLISHED" => 5, "FIN_WAIT" => 6, "CLOSE_WAIT" => 7, "LAST_ACK" => 8,
+        "TIME_WAIT" => 9, "CLOSE" => 10, "SYN_SENT2" => 11, "LISTEN" => 12,
+        "CLOSED" => 13, "COOKIE_WAIT" => 14, "COOKIE_ECHOED" => 15, "SHUTDOWN_SENT" => 16, "SHUTDOWN_RECD" => 17, "SHUTDOWN_ACK_SENT" => 18,
+        "HEARTBEAT_SENT" => 19, "HEARTBEAT_ACKED" => 20,
+        "REQUEST" => 21, "RESPOND" => 22, "PARTOPEN" => 23, "OPEN" => 24, "CLOSEREQ" => 25, "CLOSING" => 26, "TIMEWAIT" => 27, "IGNORE" => 28, "INVALID" => 29,
+        _ => Other,
+    };
 
     public static string Name(byte id) => id < Names.Length ? Names[id] : "OTHER";
 
     public static byte Id(string name) => ByName.GetValueOrDefault(name, Other);
 
     /// <summary>A state name is upper case letters, digits and underscores.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool LooksLikeState(ReadOnlySpan<char> token)
     {
         if (token.IsEmpty)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Conntrack.Flows;
 using Conntrack.Settings;
 
@@ -14,10 +16,17 @@ public sealed class TableSummary
     private const int MaxZones = 1024;
 
     private readonly ConntrackSettings _timeouts;
-    private readonly Dictionary<int, StateStats> _states = [];
+    private readonly StateStats?[] _states = new StateStats?[256 * 64];
     private readonly Dictionary<string, AgeHistogram> _ages = new(StringComparer.Ordinal);
     private readonly Dictionary<int, long> _zones = [];
     private readonly long[] _byProtocol = new long[256];
+    private long _zoneZero;
+
+    /// <summary>Timeout class per protocol/state/flags, resolved once: the sysctl, its value and its histogram.</summary>
+    private readonly TimeoutClass?[] _classes = new TimeoutClass?[256 * 64 * 4];
+    private readonly bool[] _classResolved = new bool[256 * 64 * 4];
+
+    private sealed record TimeoutClass(string Setting, long Timeout, AgeHistogram Ages);
 
     /// <param name="timeouts">The host's current timeouts (the engine's defaults for those it did not show).</param>
     public TableSummary(ConntrackSettings timeouts) => _timeouts = timeouts;
@@ -47,17 +56,28 @@ public sealed class TableSummary
     /// <summary>UNREPLIED entries by destination port, same keys.</summary>
     public HeavyHitters<int> UnrepliedDestinationPorts { get; } = new();
 
-    public IReadOnlyDictionary<int, long> Zones => _zones;
+    /// <summary>Entries per zone (zone 0 included when it has any).</summary>
+    public IReadOnlyDictionary<int, long> Zones
+    {
+        get
+        {
+            var zones = new Dictionary<int, long>(_zones);
+            if (_zoneZero > 0)
+                zones[0] = _zoneZero;
+            return zones;
+        }
+    }
 
     /// <summary>Entries per protocol number.</summary>
     public ReadOnlySpan<long> ByProtocol => _byProtocol;
 
     /// <summary>Per protocol/state pair, largest first.</summary>
-    public IReadOnlyList<StateStats> States => [.. _states.Values.OrderByDescending(s => s.Count).ThenBy(s => s.Label, StringComparer.Ordinal)];
+    public IReadOnlyList<StateStats> States => [.. _states.OfType<StateStats>().OrderByDescending(s => s.Count).ThenBy(s => s.Label, StringComparer.Ordinal)];
 
     /// <summary>Idle-time histograms keyed by timeout sysctl name.</summary>
     public IReadOnlyDictionary<string, AgeHistogram> Ages => _ages;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in TableEntry e)
     {
         Entries++;
@@ -78,8 +98,10 @@ public sealed class TableSummary
             LinesWithZone++;
         if (e.HasMark)
             LinesWithMark++;
-        if (_zones.ContainsKey(e.Zone) || _zones.Count < MaxZones)
-            _zones[e.Zone] = _zones.GetValueOrDefault(e.Zone) + 1;
+        if (e.Zone == 0)
+            _zoneZero++;
+        else if (_zones.Count < MaxZones || _zones.ContainsKey(e.Zone))
+            CollectionsMarshal.GetValueRefOrAddDefault(_zones, e.Zone, out _)++;
         else
             OtherZones++;
 
@@ -93,8 +115,9 @@ public sealed class TableSummary
                 UnrepliedDestinationPorts.Add(portKey);
         }
 
-        int stateKey = (e.Protocol << 8) | e.State;
-        if (!_states.TryGetValue(stateKey, out var stats))
+        int stateKey = (e.Protocol << 6) | (e.State & 63);
+        var stats = _states[stateKey];
+        if (stats is null)
         {
             stats = new StateStats(StateLabel(e.Protocol, e.State), e.Protocol, e.State, TimeoutClasses.SettingFor(e.Protocol, e.State, assured: false, unreplied: true));
             _states[stateKey] = stats;
@@ -108,23 +131,37 @@ public sealed class TableSummary
             return;
         stats.Remaining[StateStats.BinOf(e.Timeout)]++;
 
-        string? setting = TimeoutClasses.SettingFor(e.Protocol, e.State, e.Assured, e.Unreplied);
-        if (setting is null)
+        int classKey = (stateKey << 2) | (e.Assured ? 2 : 0) | (e.Unreplied ? 1 : 0);
+        var timeoutClass = _classes[classKey];
+        if (!_classResolved[classKey])
+        {
+            timeoutClass = ResolveClass(e);
+            _classes[classKey] = timeoutClass;
+            _classResolved[classKey] = true;
+        }
+        if (timeoutClass is null)
             return;
-        long classTimeout = _timeouts.Get(setting);
-        long age = classTimeout - e.Timeout;
+        long age = timeoutClass.Timeout - e.Timeout;
         if (age < 0)
         {
             RemainingAboveTimeout++;
             age = 0;
         }
         stats.Idle[StateStats.IdleBinOf(age)]++;
+        timeoutClass.Ages.Add(age);
+    }
+
+    private TimeoutClass? ResolveClass(in TableEntry e)
+    {
+        string? setting = TimeoutClasses.SettingFor(e.Protocol, e.State, e.Assured, e.Unreplied);
+        if (setting is null)
+            return null;
         if (!_ages.TryGetValue(setting, out var histogram))
         {
             histogram = new AgeHistogram();
             _ages[setting] = histogram;
         }
-        histogram.Add(age);
+        return new TimeoutClass(setting, _timeouts.Get(setting), histogram);
     }
 
     /// <summary>"tcp ESTABLISHED", "udp", "unknown 50" — the labels the replay report uses.</summary>

@@ -12,7 +12,7 @@ internal sealed class RecordingSink : IConntrackEventSink
     public List<(long Time, FlowTuple Flow)> TableFull { get; } = [];
     public Func<long>? Clock { get; set; }
 
-    public void OnEvent(ConntrackEventType type, in EntryView entry)
+    public void OnEvent(ConntrackEventType type, long timestampNanoseconds, in EntryView entry)
     {
         Events.Add((type, entry));
         EventTimes.Add(Clock?.Invoke() ?? 0);

@@ -1,0 +1,66 @@
+using Conntrack.Analysis.Reporting;
+using Conntrack.Table;
+
+namespace Conntrack.Analysis.Replay;
+
+/// <summary>The running totals of one replay, updated a batch at a time.</summary>
+internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder)
+{
+    public readonly long[] States = new long[256];
+    public readonly Timeline Timeline = new();
+    public long Packets;
+    public long Bytes;
+    public long Dropped;
+    public long Held;
+    public long Discarded;
+    public long First;
+    public long Last;
+    public TableComposition? AtPeak;
+    public TableComposition? AtFirstDrop;
+    public int SnapshotPeak;
+
+    public void Flush(ReadOnlySpan<byte> buffer, ReadOnlySpan<PacketSlice> slices, ReadOnlySpan<int> originalLengths, Span<PacketVerdict> verdicts)
+    {
+        if (Packets == 0)
+            First = slices[0].Timestamp;
+        table.ProcessBatch(buffer, slices, verdicts);
+        for (int i = 0; i < slices.Length; i++)
+        {
+            Bytes += originalLengths[i];
+            var verdict = verdicts[i];
+            switch (verdict.Fate)
+            {
+                case PacketFate.Accepted:
+                    States[(int)verdict.State]++;
+                    break;
+                case PacketFate.Dropped:
+                    Dropped++;
+                    break;
+                case PacketFate.Held:
+                    Held++;
+                    break;
+                default:
+                    Discarded++;
+                    break;
+            }
+        }
+        Packets += slices.Length;
+        long now = slices[^1].Timestamp;
+        int count = table.Count;
+        int peak = table.PeakCount;
+        // Describe the peak once it has passed (the count fell 1 % below it): one walk of the
+        // table per peak episode instead of one per new maximum.
+        if (peak > SnapshotPeak && count < peak - Math.Max(1, peak / 100))
+        {
+            AtPeak = TableComposition.Of(table.Snapshot(now), now);
+            SnapshotPeak = peak;
+        }
+        if (recorder.FirstDropPending)
+        {
+            recorder.FirstDropPending = false;
+            AtFirstDrop = TableComposition.Of(table.Snapshot(now), now);
+        }
+        var stats = table.Statistics;
+        Timeline.Observe(now, table.TakeIntervalPeak(), count, new Timeline.Cumulative(recorder.Created, recorder.TableFullDrops, stats.EarlyDrop, recorder.AllocationFailures));
+    }
+}
