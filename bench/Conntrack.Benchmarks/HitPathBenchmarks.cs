@@ -25,6 +25,9 @@ public class HitPathBenchmarks
         _hits = Workloads.EstablishedAcks(Flows);
     }
 
+    [Benchmark(Baseline = true, OperationsPerInvoke = Packets)]
+    public int OneByOne() => Workloads.Run(_table, _hits, Packets, ref _now);
+
     [Benchmark(OperationsPerInvoke = Packets)]
-    public int Hit() => Workloads.Run(_table, _hits, Packets, ref _now);
+    public int Batched() => Workloads.RunBatched(_table, _hits, Packets, ref _now);
 }
