@@ -13,7 +13,10 @@ internal static class ParityLog
 
     public static string Path { get; } = System.IO.Path.Combine(AppContext.BaseDirectory, "kernel-parity.log");
 
-    public static void Append(ParityReport report, string details)
+    public static void Append(ParityReport report, string details) => Append(report.Describe(), details);
+
+    /// <summary>Any row's figure (its first line) and details.</summary>
+    public static void Append(string figure, string details)
     {
         lock (Gate)
         {
@@ -22,7 +25,7 @@ internal static class ParityLog
                 File.WriteAllText(Path, $"# kernel parity run {DateTime.UtcNow:O}\n");
                 _started = true;
             }
-            File.AppendAllText(Path, report.Describe() + "\n  " + details.Replace("\n", "\n  ", StringComparison.Ordinal) + "\n");
+            File.AppendAllText(Path, figure + "\n  " + details.Replace("\n", "\n  ", StringComparison.Ordinal) + "\n");
         }
     }
 }

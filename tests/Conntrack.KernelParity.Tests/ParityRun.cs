@@ -42,6 +42,8 @@ internal static class ParityRun
             using var topology = ParityTopology.Create();
             var prepared = CapturePreparer.Prepare(source, Path.Combine(work.FullName, "prepared.pcap"), topology.SenderMac, topology.RouterMac, timing, maxPackets);
             output.WriteLine(prepared.Describe());
+            if (prepared.Packets == 0)
+                Assert.Fail($"{name}: no packet of it can reach B's conntrack, so nothing would be compared:\n{prepared.Describe()}");
 
             var kernel = KernelReplay.Run(topology, prepared);
             double timeline = (prepared.LastTimestamp - prepared.FirstTimestamp) / 1e9;
@@ -77,7 +79,7 @@ internal static class ParityRun
         }
     }
 
-    private static void PrintTable(ITestOutputHelper output, string title, IReadOnlyList<string> lines)
+    internal static void PrintTable(ITestOutputHelper output, string title, IReadOnlyList<string> lines)
     {
         var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{title}: {lines.Count} entries");
         foreach (string line in lines.Take(PrintedTableLines))

@@ -164,13 +164,19 @@ public static class PacketParser
 
     private static void ParsePorts(ReadOnlySpan<byte> l4, ref PacketInfo info)
     {
+        // The tuple needs only the ports (nf_ct_get_tuple_ports); the rest is the tracker's business.
+        if (l4.Length < 4 || info.L4Length < 4)
+        {
+            info.L4Status = L4Status.NoTuple;
+            return;
+        }
+        info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
         int minimum = info.Tuple.Protocol is IpProtocol.Udp or IpProtocol.UdpLite ? 8 : 4;
         if (l4.Length < minimum || info.L4Length < minimum)
         {
             info.L4Status = L4Status.TooShort;
             return;
         }
-        info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
         if (info.Tuple.Protocol == IpProtocol.Udp)
         {
             int udpLength = BinaryPrimitives.ReadUInt16BigEndian(l4[4..]);
@@ -184,12 +190,17 @@ public static class PacketParser
 
     private static void ParseTcp(ReadOnlySpan<byte> l4, ref PacketInfo info)
     {
+        if (l4.Length < 4 || info.L4Length < 4)
+        {
+            info.L4Status = L4Status.NoTuple;
+            return;
+        }
+        info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
         if (l4.Length < 20 || info.L4Length < 20)
         {
             info.L4Status = L4Status.TooShort;
             return;
         }
-        info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
         info.Seq = BinaryPrimitives.ReadUInt32BigEndian(l4[4..]);
         info.Ack = BinaryPrimitives.ReadUInt32BigEndian(l4[8..]);
         int headerLength = (l4[12] >> 4) * 4;

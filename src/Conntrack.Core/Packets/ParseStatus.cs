@@ -23,4 +23,7 @@ public enum L4Status : byte
     TooShort,
     /// <summary>A length field that contradicts the packet (TCP data offset, UDP length).</summary>
     Malformed,
+
+    /// <summary>Not even the ports are there: no tuple can be built, so nothing is looked up or allocated.</summary>
+    NoTuple,
 }

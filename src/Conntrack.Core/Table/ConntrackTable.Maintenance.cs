@@ -109,7 +109,9 @@ public sealed partial class ConntrackTable
                 nextRun += (remaining - nextRun) / ++samples;
                 if (earlyDrop && _count >= max95 && CanGcEvict(entry))
                 {
+                    // gc_worker counts these kills against the same per-run budget as expiries.
                     Delete(slot, now);
+                    expired++;
                     goto restart;
                 }
             }

@@ -261,26 +261,13 @@ public sealed partial class ConntrackTable
             return PacketVerdict.Invalid;
         }
 
+        if (p.L4Status == L4Status.NoTuple)
+            return CountInvalid();
         byte protocol = p.Tuple.Protocol;
         switch (protocol)
         {
-            case IpProtocol.Tcp:
-                if (!TcpTracker.IsValidPacket(p) || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
-                    return CountInvalid();
-                break;
-            case IpProtocol.Udp:
-            case IpProtocol.UdpLite:
-                if (!UdpTracker.IsValidPacket(p) || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
-                    return CountInvalid();
-                break;
-            case IpProtocol.Sctp:
-                if (p.L4Status != L4Status.Ok || !SctpTracker.IsValidPacket(L4Bytes(ipPacket, p), _config.Checksum, p.Truncated))
-                    return CountInvalid();
-                break;
-            case IpProtocol.Dccp:
-                if (p.L4Status != L4Status.Ok)
-                    return CountInvalid();
-                break;
+            // ICMP errors are resolved before any lookup (nf_conntrack_handle_icmp); every other
+            // protocol's header checks run after lookup and allocation, in its tracker.
             case IpProtocol.Icmp:
             case IpProtocol.IcmpV6:
                 if (p.L4Status != L4Status.Ok || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
@@ -318,6 +305,16 @@ public sealed partial class ConntrackTable
         _nowTick = (uint)((now - _epoch) / Entry.TickNanos);
     }
 
+    /// <summary>tcp_error, udp_error, sctp_error and the like: header sanity, flags, checksums.</summary>
+    private bool HeaderValid(in PacketInfo p, ReadOnlySpan<byte> ipPacket) => p.Tuple.Protocol switch
+    {
+        IpProtocol.Tcp => TcpTracker.IsValidPacket(p) && (!_config.Checksum || L4Checksum.IsValid(ipPacket, p)),
+        IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.IsValidPacket(p) && (!_config.Checksum || L4Checksum.IsValid(ipPacket, p)),
+        IpProtocol.Sctp => p.L4Status == L4Status.Ok && SctpTracker.IsValidPacket(L4Bytes(ipPacket, p), _config.Checksum, p.Truncated),
+        IpProtocol.Dccp => p.L4Status == L4Status.Ok,
+        _ => true,
+    };
+
     private PacketVerdict CountInvalid()
     {
         _stats.Invalid++;
@@ -346,17 +343,25 @@ public sealed partial class ConntrackTable
                         _sink?.OnAllocationFailure(now, key);
                     return new PacketVerdict(PacketFate.Dropped, CtInfo.Invalid, Nil);
                 }
-                if (!ProtocolDispatch.NewEntryAccepted(ref _entries[slot], p, now, _config))
-                {
-                    Free(slot);
-                    return CountInvalid();
-                }
                 node = slot * 2;
                 created = true;
             }
 
             int index = node >> 1;
             int dir = node & 1;
+            // The trackers' *_error checks run only now: a broken packet of a new flow has already
+            // been counted against nf_conntrack_max (and may have been dropped for it).
+            if (!HeaderValid(p, ipPacket))
+            {
+                if (created)
+                    Free(index);
+                return CountInvalid();
+            }
+            if (created && !ProtocolDispatch.NewEntryAccepted(ref _entries[index], p, now, _config))
+            {
+                Free(index);
+                return CountInvalid();
+            }
             ref var entry = ref _entries[index];
             var ctinfo = dir == 1 ? CtInfo.EstablishedReply
                 : (entry.Status & EntryStatus.SeenReply) != 0 ? CtInfo.Established

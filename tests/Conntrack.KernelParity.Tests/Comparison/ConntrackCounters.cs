@@ -33,6 +33,27 @@ internal readonly record struct ConntrackCounters(long Invalid, long Error, long
         return new ConntrackCounters(invalid, error, drop);
     }
 
+    /// <summary>One field of <c>conntrack -S</c> (e.g. <c>early_drop</c>) summed over the CPU rows.</summary>
+    public static long SumField(string text, string name)
+    {
+        long total = 0;
+        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!line.StartsWith("cpu=", StringComparison.Ordinal))
+                continue;
+            foreach (string field in line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            {
+                int eq = field.IndexOf('=', StringComparison.Ordinal);
+                if (eq > 0 && field.AsSpan(0, eq).SequenceEqual(name)
+                    && long.TryParse(field.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+                {
+                    total += value;
+                }
+            }
+        }
+        return total;
+    }
+
     public static ConntrackCounters From(ConntrackStatistics stats) => new(stats.Invalid, stats.Error, stats.Drop);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"invalid={Invalid} error={Error} drop={Drop}");

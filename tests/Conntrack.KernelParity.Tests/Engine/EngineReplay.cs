@@ -19,11 +19,18 @@ internal static class EngineReplay
     }
 
     /// <summary>Replays <paramref name="capture"/>; <paramref name="settings"/> default to B's (the harness's own tests pass others).</summary>
-    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings? settings = null)
+    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings? settings = null) =>
+        Run(capture, readDelay, settings, netnsInode: 0, out _);
+
+    /// <summary>
+    /// As <see cref="Run(PreparedCapture, TimeSpan, ConntrackSettings?)"/>, naming B's namespace in the
+    /// simulated kernel log (<paramref name="netnsInode"/>), and handing back the whole replay result.
+    /// </summary>
+    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings? settings, long netnsInode, out ReplayResult result)
     {
         settings ??= RouterSettings();
         using var reader = CaptureReader.Open(capture.Path);
-        var result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });
+        result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings, NetnsInode = netnsInode });
 
         // The kernel was read readDelay after its last packet; the engine's clock is the packets' timestamps.
         long now = capture.LastTimestamp + (readDelay.Ticks * 100);

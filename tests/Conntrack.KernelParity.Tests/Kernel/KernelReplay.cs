@@ -8,7 +8,12 @@ namespace Conntrack.KernelParity.Tests.Kernel;
 /// <summary>Sends a prepared capture from A into B with tcpreplay and reads B's table and counters.</summary>
 internal static class KernelReplay
 {
-    public static KernelObservation Run(ParityTopology topology, PreparedCapture capture)
+    /// <summary>
+    /// Replays <paramref name="capture"/>. <paramref name="afterSend"/> runs once tcpreplay has sent the
+    /// last frame and before B is read (the table-full rows wait there for B to have processed every
+    /// frame and put nf_conntrack_max back); its time counts into the read delay like any other.
+    /// </summary>
+    public static KernelObservation Run(ParityTopology topology, PreparedCapture capture, Action? afterSend = null)
     {
         var (receivedBefore, droppedBefore) = topology.RouterReceiveCounters();
         var clock = Stopwatch.StartNew();
@@ -25,6 +30,7 @@ internal static class KernelReplay
                 throw new InvalidOperationException($"tcpreplay failed: {replay}");
         }
         var replayDuration = clock.Elapsed;
+        afterSend?.Invoke();
 
         // Read the table first and at once: every millisecond here ages the kernel's timeouts.
         // `ip netns exec` needs a few ms before cat runs; the midpoint of the call is when it read.

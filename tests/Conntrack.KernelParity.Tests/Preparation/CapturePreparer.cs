@@ -6,7 +6,8 @@ namespace Conntrack.KernelParity.Tests.Preparation;
 /// <summary>
 /// Turns any capture the project can read (pcap/pcapng, any supported link type) into the Ethernet
 /// pcap that tcpreplay sends from a0 and the engine replays: one frame per admitted IP packet,
-/// addressed a0 → b0, on a shared timeline.
+/// addressed a0 → b0, on a shared timeline. Loopback conversations are first moved into the test
+/// ranges (<see cref="LoopbackRewriter"/>), so captures taken on <c>lo</c> compare real entries.
 /// </summary>
 internal static class CapturePreparer
 {
@@ -17,10 +18,11 @@ internal static class CapturePreparer
     public static PreparedCapture Prepare(string source, string destination, ulong senderMac, ulong routerMac, ReplayTiming timing, int maxPackets = int.MaxValue)
     {
         var skipped = new Dictionary<PacketSkip, List<long>>();
-        int written = 0, hopLimitsRaised = 0, checksumsRepaired = 0, untagged = 0;
+        int written = 0, hopLimitsRaised = 0, checksumsRepaired = 0, untagged = 0, readdressed = 0;
         long first = 0, last = 0, sourceFirst = 0;
         byte[] packet = new byte[70_000];
         byte[] frame = new byte[packet.Length + EthernetHeaderLength];
+        var loopback = LoopbackRewriter.ForCapture(source);
 
         using var reader = CaptureReader.Open(source);
         using var output = new BufferedStream(File.Create(destination));
@@ -32,7 +34,20 @@ internal static class CapturePreparer
                 Skip(skipped, PacketSkip.NotIp, record.PacketNumber);
                 continue;
             }
-            var ip = record.Data.Slice(network.Offset, network.Length);
+            ReadOnlySpan<byte> ip = record.Data.Slice(network.Offset, network.Length);
+            bool rewritten = false;
+            if (LoopbackRewriter.IsLoopbackConversation(ip))
+            {
+                // Rewritten in the scratch buffer (the captured bytes, padding included), then judged
+                // like any other packet: the kernel sees only the new addresses.
+                var scratch = packet.AsSpan(0, Math.Min(ip.Length, packet.Length));
+                ip[..scratch.Length].CopyTo(scratch);
+                if (loopback.TryRewrite(scratch))
+                {
+                    ip = scratch;
+                    rewritten = true;
+                }
+            }
             if (PacketAdmission.Examine(ip, out int ipLength) is { } reason)
             {
                 Skip(skipped, reason, record.PacketNumber);
@@ -45,7 +60,10 @@ internal static class CapturePreparer
             }
 
             var copy = packet.AsSpan(0, ipLength);
-            ip[..ipLength].CopyTo(copy);
+            if (!rewritten)
+                ip[..ipLength].CopyTo(copy);
+            else
+                readdressed++;
             bool ipv4 = copy[0] >> 4 == 4;
             if (ipv4 && HeaderSum(copy) != 0xFFFF)
                 checksumsRepaired++;
@@ -94,6 +112,8 @@ internal static class CapturePreparer
             HopLimitsRaised = hopLimitsRaised,
             HeaderChecksumsRepaired = checksumsRepaired,
             VlanTagsRemoved = untagged,
+            LoopbackReaddressed = readdressed,
+            AddressMap = loopback.Mapping,
         };
     }
 

@@ -30,6 +30,12 @@ internal sealed class PreparedCapture
     /// <summary>Frames that carried VLAN tags, written untagged.</summary>
     public required int VlanTagsRemoved { get; init; }
 
+    /// <summary>Packets of loopback conversations moved into the test ranges (<see cref="LoopbackRewriter"/>).</summary>
+    public int LoopbackReaddressed { get; init; }
+
+    /// <summary>The loopback addresses replaced, "old→new".</summary>
+    public IReadOnlyList<string> AddressMap { get; init; } = [];
+
     public int SkippedCount => Skipped.Values.Sum(l => l.Count);
 
     /// <summary>Human-readable account of what was changed or left out.</summary>
@@ -43,6 +49,8 @@ internal sealed class PreparedCapture
             sb.Append(CultureInfo.InvariantCulture, $", {HeaderChecksumsRepaired} IPv4 header checksums repaired");
         if (VlanTagsRemoved > 0)
             sb.Append(CultureInfo.InvariantCulture, $", {VlanTagsRemoved} VLAN-tagged frames untagged");
+        if (LoopbackReaddressed > 0)
+            sb.Append(CultureInfo.InvariantCulture, $", {LoopbackReaddressed} loopback packets readdressed ({string.Join(", ", AddressMap)})");
         sb.Append(CultureInfo.InvariantCulture, $"; skipped {SkippedCount}");
         foreach (var (reason, numbers) in Skipped.OrderBy(p => p.Key))
         {

@@ -18,6 +18,9 @@ internal sealed class ScenarioHost
     public static ScenarioHost Server6 { get; } = new("fd00:201::2");
     public static ScenarioHost Router6 { get; } = new("fd00:201::fe");
 
+    /// <summary>Any other address (harness tests that need one outside the fixed hosts).</summary>
+    public static ScenarioHost Of(string address) => new(address);
+
     private ScenarioHost(string address)
     {
         var parsed = IPAddress.Parse(address);
