@@ -9,11 +9,15 @@ namespace Conntrack.Core.Tests;
 public class TableLayoutTests
 {
     [Fact]
-    public void An_entry_is_112_bytes_and_a_slot_with_its_links_120()
+    public void An_entry_with_its_chain_links_is_120_bytes_and_lookups_read_one_cache_line()
     {
         Assert.Equal(40, Unsafe.SizeOf<FlowTuple>());
-        Assert.Equal(112, Unsafe.SizeOf<Entry>());
+        Assert.Equal(120, Unsafe.SizeOf<Entry>());
         Assert.Equal(120, ConntrackTable.BytesPerEntry(accounting: false));
+        // Tuple, expiry and both links sit in the first 64 bytes; the protocol state follows.
+        var entry = default(Entry);
+        Assert.True(Unsafe.ByteOffset(ref Unsafe.As<Entry, byte>(ref entry), ref Unsafe.As<int, byte>(ref entry.NextReply)) < 64 - sizeof(int) + 1);
+        Assert.Equal(64, (int)Unsafe.ByteOffset(ref Unsafe.As<Entry, byte>(ref entry), ref Unsafe.As<Conntrack.Protocols.ProtocolState, byte>(ref entry.Proto)));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed partial class ConntrackTable
         {
             int evicted = 0;
         restart:
-            for (int node = _buckets[bucket]; node != Nil; node = _next[node])
+            for (int node = _buckets[bucket]; node != Nil; node = Next(node))
             {
                 int slot = node >> 1;
                 ref var entry = ref _entries[slot];
@@ -86,7 +86,7 @@ public sealed partial class ConntrackTable
         for (int bucket = _gcBucket; bucket < _buckets.Length; bucket++)
         {
         restart:
-            for (int node = _buckets[bucket]; node != Nil; node = _next[node])
+            for (int node = _buckets[bucket]; node != Nil; node = Next(node))
             {
                 if (expired > GcExpiredMax)
                 {

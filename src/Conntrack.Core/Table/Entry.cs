@@ -4,9 +4,11 @@ using Conntrack.Protocols;
 namespace Conntrack.Table;
 
 /// <summary>
-/// One tracked connection, stored by value in the table's entry array: 112 bytes. The reply tuple
-/// is not stored: without NAT it is always the inversion of the original. Times are 32-bit ticks
-/// from the table's first packet, compared modulo 2^32 as the kernel compares jiffies.
+/// One tracked connection, stored by value in the table's entry array: 120 bytes. The first 64
+/// bytes (one cache line) hold what a lookup reads — the tuple, the expiry and both chain links —
+/// the protocol state follows. The reply tuple is not stored: without NAT it is always the
+/// inversion of the original. Times are 32-bit ticks from the table's first packet, compared
+/// modulo 2^32 as the kernel compares jiffies.
 /// </summary>
 internal struct Entry
 {
@@ -21,10 +23,17 @@ internal struct Entry
     /// <summary>Expiry tick; expired when the current tick has reached it (kernel nf_ct_is_expired).</summary>
     public uint ExpiresTick;
 
+    /// <summary>Next node in the original tuple's chain (a node is 2·slot + direction); for a free slot, the next free slot.</summary>
+    public int NextOriginal;
+
+    /// <summary>Next node in the reply tuple's chain.</summary>
+    public int NextReply;
+
+    public EntryStatus Status;
+
     /// <summary>Time of the first packet, in <see cref="CreatedUnitNanos"/> since the table's epoch.</summary>
     public uint CreatedUnits;
 
-    public EntryStatus Status;
     public uint Id;
     public ProtocolState Proto;
 

@@ -23,11 +23,6 @@ internal static partial class TableFullRun
     /// </summary>
     public static ReplayTiming Timing { get; } = new(TimeSpan.FromTicks(2500));
 
-    /// <summary>Longer than net_ratelimit's 5-second window: each row starts with a fresh burst of 10 messages.</summary>
-    private static readonly TimeSpan RateLimitPause = TimeSpan.FromSeconds(5.5);
-
-    private static DateTime _lastDrops = DateTime.MinValue;
-
     /// <summary>The previous row's table-full messages the limiters swallowed and had not reported yet (kernel, engine).</summary>
     private static (string Name, long KernelUnreported, long EngineUnreported)? _previous;
 
@@ -48,7 +43,7 @@ internal static partial class TableFullRun
                 Assert.Fail($"{scenario.Name}: the preparer left out packets of a generated flood: {prepared.Describe()}");
             AddArrivalCounter(topology);
 
-            WaitForFreshRateLimitWindow(output);
+            RateLimitWindow.WaitForFresh(output);
             var log = KernelLogWindow.Open(scenario.Name);
             KernelObservation kernel;
             long original;
@@ -64,7 +59,7 @@ internal static partial class TableFullRun
                     lowered.Stop();
                 });
             }
-            _lastDrops = DateTime.UtcNow;
+            RateLimitWindow.NoteDrops();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"nf_conntrack_max {original} → {scenario.Max} → {ConntrackMaxOverride.Read()} (restored after {lowered.Elapsed.TotalSeconds:0.000} s); tcpreplay took {kernel.ReplayDuration.TotalSeconds:0.000} s; b0 received {kernel.Received} of {prepared.Packets} frames, dropped {kernel.ReceiveDropped}; read {kernel.ReadDelay.TotalMilliseconds:0} ms after the last packet"));
             if (kernel.Received != prepared.Packets || kernel.ReceiveDropped != 0)
@@ -282,15 +277,6 @@ internal static partial class TableFullRun
         }
         // The counter ticks before conntrack handles the same frame; let the last one finish.
         Thread.Sleep(20);
-    }
-
-    private static void WaitForFreshRateLimitWindow(ITestOutputHelper output)
-    {
-        var wait = _lastDrops + RateLimitPause - DateTime.UtcNow;
-        if (wait <= TimeSpan.Zero)
-            return;
-        output.WriteLine($"waiting {wait.TotalSeconds:0.0} s for net_ratelimit's window of the previous row to close");
-        Thread.Sleep(wait);
     }
 
     [GeneratedRegex(@"counter packets (\d+)")]
