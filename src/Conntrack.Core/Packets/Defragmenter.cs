@@ -129,7 +129,7 @@ public sealed class Defragmenter
         BinaryPrimitives.WriteUInt16BigEndian(output[6..], 0);
         output[10] = 0;
         output[11] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(output[10..], HeaderChecksum(output[..queue.HeaderLength]));
+        BinaryPrimitives.WriteUInt16BigEndian(output[10..], (ushort)~L4Checksum.Fold(L4Checksum.Sum(output[..queue.HeaderLength])));
         Release(queue);
         datagram = output;
         return DefragResult.Complete;
@@ -319,16 +319,6 @@ public sealed class Defragmenter
         foreach (var key in _expired)
             Release(_queues[key]);
         _nextExpiry = next;
-    }
-
-    private static ushort HeaderChecksum(ReadOnlySpan<byte> header)
-    {
-        uint sum = 0;
-        for (int i = 0; i + 1 < header.Length; i += 2)
-            sum += BinaryPrimitives.ReadUInt16BigEndian(header[i..]);
-        while ((sum >> 16) != 0)
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        return (ushort)~sum;
     }
 
     private enum InsertResult : byte

@@ -36,12 +36,7 @@ public static class IpLayer
             return false;
         if (BinaryPrimitives.ReadUInt16BigEndian(packet[2..]) < ihl)
             return false;
-        uint sum = 0;
-        for (int i = 0; i < ihl; i += 2)
-            sum += BinaryPrimitives.ReadUInt16BigEndian(packet[i..]);
-        while ((sum >> 16) != 0)
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        return sum == 0xFFFF;
+        return L4Checksum.Fold(L4Checksum.Sum(packet[..ihl])) == 0xFFFF;
     }
 
     /// <summary>

@@ -34,7 +34,8 @@ public static class L4Checksum
         return Fold(sum) == 0xFFFF;
     }
 
-    private static ulong Sum(ReadOnlySpan<byte> data)
+    /// <summary>One's-complement sum of big-endian 16-bit words (odd byte padded), not yet folded.</summary>
+    internal static ulong Sum(ReadOnlySpan<byte> data)
     {
         ulong sum = 0;
         int i = 0;
@@ -47,7 +48,8 @@ public static class L4Checksum
         return sum;
     }
 
-    private static ushort Fold(ulong sum)
+    /// <summary>Folds a <see cref="Sum"/> into 16 bits; a correct header or segment folds to 0xFFFF.</summary>
+    internal static ushort Fold(ulong sum)
     {
         while ((sum >> 16) != 0)
             sum = (sum & 0xFFFF) + (sum >> 16);

@@ -29,7 +29,17 @@ public sealed partial class ConntrackTable
     /// </summary>
     private bool EarlyDrop(in FlowTuple original, long now)
     {
-        int bucket = BucketOf(original);
+        int first = BucketOf(original);
+        // The eight chains are independent: start loading all their heads, then their first
+        // entries, before walking any (on a full table this path runs for every new flow).
+        for (int i = 0, b = first; i < EvictionRange; i++, b = b + 1 == _buckets.Length ? 0 : b + 1)
+            Prefetch.Read(ref _buckets[b]);
+        for (int i = 0, b = first; i < EvictionRange; i++, b = b + 1 == _buckets.Length ? 0 : b + 1)
+        {
+            if (_buckets[b] is int head and not Nil)
+                Prefetch.Read(ref _entries[head >> 1]);
+        }
+        int bucket = first;
         for (int i = 0; i < EvictionRange; i++, bucket = bucket + 1 == _buckets.Length ? 0 : bucket + 1)
         {
             int evicted = 0;
