@@ -146,24 +146,4 @@ public sealed partial class ConntrackTable
             _ => false,
         };
     }
-
-    /// <summary>
-    /// Reaps every entry expired at <paramref name="now"/> in one pass, outside the kernel's
-    /// schedule (for tools that age a table, not for kernel-faithful replays). Returns how many went.
-    /// </summary>
-    public int ReapExpired(long now)
-    {
-        Advance(now);
-        int reaped = 0;
-        for (int slot = 0; slot < _used; slot++)
-        {
-            ref var entry = ref _entries[slot];
-            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.IsExpired(_nowTick))
-            {
-                Delete(slot, now);
-                reaped++;
-            }
-        }
-        return reaped;
-    }
 }

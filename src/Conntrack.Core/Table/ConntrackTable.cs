@@ -148,24 +148,6 @@ public sealed partial class ConntrackTable
 
     public ConntrackStatistics Statistics => _stats;
 
-    /// <summary>Chain lengths over the buckets (cold path: walks every bucket): nodes per non-empty bucket, and the longest chain.</summary>
-    public (double MeanNonEmpty, int Longest) ChainLengths()
-    {
-        long nodes = 0;
-        int nonEmpty = 0, longest = 0;
-        foreach (int head in _buckets)
-        {
-            int length = 0;
-            for (int node = head; node != Nil; node = Next(node))
-                length++;
-            if (length > 0)
-                nonEmpty++;
-            nodes += length;
-            longest = Math.Max(longest, length);
-        }
-        return (nonEmpty == 0 ? 0 : (double)nodes / nonEmpty, longest);
-    }
-
     /// <summary>
     /// Takes an IP packet through what a Linux router does before and in conntrack at time
     /// <paramref name="now"/> (nanoseconds; any epoch, but never decreasing): the IP layer's header
