@@ -1,3 +1,4 @@
+using Conntrack.Packets;
 using Conntrack.Capture;
 using Conntrack.Settings;
 using Conntrack.Table;

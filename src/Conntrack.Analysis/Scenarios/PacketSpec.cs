@@ -1,3 +1,4 @@
+using Conntrack.Packets;
 using Conntrack.Capture;
 
 namespace Conntrack.Analysis.Scenarios;

@@ -1,4 +1,4 @@
-using Conntrack.Capture;
+using Conntrack.Packets;
 
 namespace Conntrack.Analysis.Scenarios;
 

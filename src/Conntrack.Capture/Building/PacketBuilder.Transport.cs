@@ -1,3 +1,4 @@
+using Conntrack.Packets;
 using System.Buffers.Binary;
 
 namespace Conntrack.Capture;

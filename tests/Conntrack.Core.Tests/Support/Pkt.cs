@@ -3,7 +3,6 @@ using System.Net;
 using Conntrack.Capture;
 using Conntrack.Flows;
 using Conntrack.Packets;
-using TcpFlags = Conntrack.Packets.TcpFlags;
 
 namespace Conntrack.Core.Tests.Support;
 
@@ -34,7 +33,7 @@ internal static class Pkt
     {
         var data = new byte[payload];
         data.AsSpan().Fill((byte)'x');
-        var f = (Capture.TcpFlags)(byte)flags;
+        var f = flags;
         return IsV6(src)
             ? Build(b => PacketBuilder.Tcp6(b, V6Bytes(src), V6Bytes(dst), sport, dport, f, seq, ack, window, data, options))
             : Build(b => PacketBuilder.Tcp4(b, V4(src), V4(dst), sport, dport, f, seq, ack, window, data, options));

@@ -1,3 +1,4 @@
+using Conntrack.Packets;
 using System.Buffers.Binary;
 using Conntrack.Capture;
 using Conntrack.KernelParity.Tests.Preparation;

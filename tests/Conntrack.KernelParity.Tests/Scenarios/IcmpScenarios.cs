@@ -1,4 +1,4 @@
-using Conntrack.Capture;
+using Conntrack.Packets;
 
 namespace Conntrack.KernelParity.Tests.Scenarios;
 

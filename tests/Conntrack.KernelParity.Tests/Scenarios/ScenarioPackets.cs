@@ -1,3 +1,4 @@
+using Conntrack.Packets;
 using System.Buffers.Binary;
 using System.Numerics;
 using Conntrack.Capture;
