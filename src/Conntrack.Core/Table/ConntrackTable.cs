@@ -359,8 +359,9 @@ public sealed partial class ConntrackTable
             var ctinfo = dir == 1 ? CtInfo.EstablishedReply
                 : (entry.Status & EntryStatus.SeenReply) != 0 ? CtInfo.Established
                 : (entry.Status & EntryStatus.Expected) != 0 ? CtInfo.Related : CtInfo.New;
+            // Only an event listener needs to know whether anything changed.
             var statusBefore = entry.Status;
-            byte stateBefore = ProtocolStateValue(entry);
+            byte stateBefore = _sink is null ? (byte)0 : ProtocolStateValue(entry);
 
             var verdict = ProtocolDispatch.Track(ref entry, p, L4Bytes(ipPacket, p), dir, created, now, _nowTick, _config, out long timeout);
             switch (verdict)
@@ -404,7 +405,7 @@ public sealed partial class ConntrackTable
                     return new PacketVerdict(PacketFate.Dropped, ctinfo, Nil);
                 Emit(ConntrackEventType.New, index);
             }
-            else if (entry.Status != statusBefore || ProtocolStateValue(entry) != stateBefore)
+            else if (_sink is not null && (entry.Status != statusBefore || ProtocolStateValue(entry) != stateBefore))
             {
                 Emit(ConntrackEventType.Update, index);
             }
