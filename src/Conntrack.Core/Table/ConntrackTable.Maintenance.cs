@@ -39,6 +39,12 @@ public sealed partial class ConntrackTable
             if (_buckets[b] is int head and not Nil)
                 Prefetch.Read(ref _entries[head >> 1]);
         }
+        // Chains hold two nodes on average: fetch the second ones too while the first arrive.
+        for (int i = 0, b = first; i < EvictionRange; i++, b = b + 1 == _buckets.Length ? 0 : b + 1)
+        {
+            if (_buckets[b] is int head and not Nil && Next(head) is int second and not Nil)
+                Prefetch.Read(ref _entries[second >> 1]);
+        }
         int bucket = first;
         for (int i = 0; i < EvictionRange; i++, bucket = bucket + 1 == _buckets.Length ? 0 : bucket + 1)
         {
