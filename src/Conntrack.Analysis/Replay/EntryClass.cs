@@ -1,4 +1,5 @@
 using Conntrack.Flows;
+using Conntrack.Host.Tables;
 using Conntrack.Protocols;
 using Conntrack.Table;
 
@@ -43,23 +44,16 @@ public static class EntryClass
         _ => "other protocols",
     };
 
-    /// <summary>The sysctl whose value is this class's lifetime (null where several apply).</summary>
+    /// <summary>The sysctl whose value is this class's lifetime (null where several apply); the doctor's mapping, by state name.</summary>
     public static string? TimeoutSetting(int entryClass) => entryClass switch
     {
-        (int)TcpConnState.SynSent or (int)TcpConnState.SynSent2 or (int)TcpConnState.None => "nf_conntrack_tcp_timeout_syn_sent",
-        (int)TcpConnState.SynRecv => "nf_conntrack_tcp_timeout_syn_recv",
-        (int)TcpConnState.Established => "nf_conntrack_tcp_timeout_established",
-        (int)TcpConnState.FinWait => "nf_conntrack_tcp_timeout_fin_wait",
-        (int)TcpConnState.CloseWait => "nf_conntrack_tcp_timeout_close_wait",
-        (int)TcpConnState.LastAck => "nf_conntrack_tcp_timeout_last_ack",
-        (int)TcpConnState.TimeWait => "nf_conntrack_tcp_timeout_time_wait",
-        (int)TcpConnState.Close => "nf_conntrack_tcp_timeout_close",
-        UdpShort => "nf_conntrack_udp_timeout",
-        UdpStream => "nf_conntrack_udp_timeout_stream",
-        Icmp => "nf_conntrack_icmp_timeout",
-        Icmpv6 => "nf_conntrack_icmpv6_timeout",
-        Gre => "nf_conntrack_gre_timeout_stream",
-        Generic => "nf_conntrack_generic_timeout",
+        < TcpStates => TimeoutClasses.SettingFor(IpProtocol.Tcp, TableStates.Parse(StateNames.Tcp((TcpConnState)entryClass)), assured: false, unreplied: false),
+        UdpShort => TimeoutClasses.SettingFor(IpProtocol.Udp, 0, assured: false, unreplied: true),
+        UdpStream => TimeoutClasses.SettingFor(IpProtocol.Udp, 0, assured: true, unreplied: false),
+        Icmp => TimeoutClasses.SettingFor(IpProtocol.Icmp, 0, false, false),
+        Icmpv6 => TimeoutClasses.SettingFor(IpProtocol.IcmpV6, 0, false, false),
+        Gre => TimeoutClasses.SettingFor(IpProtocol.Gre, 0, assured: true, unreplied: false),
+        Generic => TimeoutClasses.SettingFor(0, 0, false, false),
         _ => null,
     };
 }
