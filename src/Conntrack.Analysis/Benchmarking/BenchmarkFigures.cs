@@ -8,8 +8,9 @@ public sealed record BenchmarkFigures
     public double ChurnConnectionsPerSecond { get; init; }
     public double TableFullFloodMpps { get; init; }
     public double ReplayMpps { get; init; }
-    /// <summary>Two independent replays at once (one per core): what the machine sustains, not one sharded replay.</summary>
-    public double TwoReplaysMpps { get; init; }
+    /// <summary>The same replay tracked on <see cref="ReplayThreads"/> threads (one per core).</summary>
+    public double ReplayAllCoresMpps { get; init; }
+    public int ReplayThreads { get; init; }
     public double BytesPerFlow { get; init; }
     public double AllocatedBytesPerPacket { get; init; }
     public double BaselineHit1mMpps { get; init; }

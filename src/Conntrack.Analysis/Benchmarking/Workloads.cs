@@ -88,7 +88,7 @@ public static class Workloads
     /// </summary>
     public static int RunBatched(ConntrackTable table, PacketArena arena, long packets, ref long now)
     {
-        const int Batch = 32;
+        const int Batch = 256;
         Span<PacketSlice> slices = stackalloc PacketSlice[Batch];
         Span<PacketVerdict> verdicts = stackalloc PacketVerdict[Batch];
         int tracked = 0;

@@ -19,6 +19,12 @@ public sealed record ReplayOptions
     /// <summary>Entries the slab can hold before allocations fail (a memory budget); 0 = unlimited.</summary>
     public int AllocationLimit { get; init; }
 
+    /// <summary>
+    /// Threads that track (the table's partitions are shared out among them); the results are
+    /// the same for any number. 1 = the reading thread alone.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     /// <summary>Fixed hash key for reproducible bucket placement (tests); null = random, as the kernel.</summary>
     public ulong? HashSeed { get; init; }
 }

@@ -11,13 +11,8 @@ namespace Conntrack.Analysis.Replay;
 /// </summary>
 public static class ReplayRunner
 {
-    private const int ProgressEvery = 1 << 16;
-    private const int BatchPackets = 32;
-    private const int BatchBytes = 1 << 18;
-
-    // A batch is flushed early when its packets span more than this, so the timeline stays exact
-    // for sparse captures.
-    private const long BatchSpan = 10_000_000;
+    private const int BatchPackets = 1024;
+    private const int BatchBytes = 1 << 20;
 
     public static ReplayResult Run(CaptureReader reader, ReplayOptions options, CancellationToken cancellationToken = default)
     {
@@ -26,59 +21,29 @@ public static class ReplayRunner
         var recorder = new ReplayRecorder(new TableFullLog(options.LogStyle, options.NetnsInode));
         var table = new ConntrackTable(options.Settings, recorder, options.HashSeed, options.AllocationLimit);
         var run = new RunState(table, recorder);
-        Span<long> skipped = stackalloc long[3];
-        long records = 0;
-        long? length = reader.Length;
+        var filler = new BatchFiller(reader, options, cancellationToken);
+        using var tracker = new ParallelTracker(table, options.Threads);
 
-        // Packets are copied into one buffer and tracked a batch at a time, so the table can
-        // prefetch; all bookkeeping below happens per batch or per verdict.
-        var buffer = new byte[BatchBytes];
-        var slices = new PacketSlice[BatchPackets];
-        var originalLengths = new int[BatchPackets];
-        var verdicts = new PacketVerdict[BatchPackets];
-        int batched = 0, used = 0;
-
-        while (reader.TryReadNext(out var record))
+        // Two batches: while one is tracked, the reading thread fills the other (copied, parsed
+        // and routed), then joins the workers; all bookkeeping happens per batch or per verdict.
+        var current = new PacketBatch(table, BatchPackets, BatchBytes);
+        var next = new PacketBatch(table, BatchPackets, BatchBytes);
+        var currentLengths = new int[BatchPackets];
+        var nextLengths = new int[BatchPackets];
+        Action fillNext = () => filler.Fill(next, nextLengths);
+        filler.Fill(current, currentLengths);
+        while (current.Count > 0)
         {
-            records++;
-            if ((records & (ProgressEvery - 1)) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (options.Progress is { } progress && length is > 0)
-                    progress((double)reader.Position / length.Value);
-            }
-            var status = LinkLayer.TryGetNetworkLayer(record.LinkType, record.Data, out var network);
-            if (status != LinkDecodeStatus.Ok)
-            {
-                skipped[status switch
-                {
-                    LinkDecodeStatus.NotIp => (int)SkipReason.NotIp,
-                    LinkDecodeStatus.Truncated => (int)SkipReason.LinkTruncated,
-                    _ => (int)SkipReason.UnsupportedLinkType,
-                }]++;
-                continue;
-            }
-            long now = record.TimestampNanoseconds;
-            // Time never runs backwards inside the engine; a capture that does is clamped to its latest time.
-            if (run.Packets + batched > 0 && now < run.Last)
-                now = run.Last;
-            if (batched > 0 && (batched == BatchPackets || used + network.Length > BatchBytes || now - slices[0].Timestamp > BatchSpan))
-            {
-                run.Flush(buffer, slices.AsSpan(0, batched), originalLengths, verdicts);
-                batched = used = 0;
-            }
-            record.Data.Slice(network.Offset, network.Length).CopyTo(buffer.AsSpan(used));
-            slices[batched] = new PacketSlice(used, network.Length, now);
-            originalLengths[batched] = record.OriginalLength;
-            used += network.Length;
-            batched++;
-            run.Last = now;
+            tracker.Process(current, fillNext);
+            run.Flush(current, currentLengths);
+            (current, next) = (next, current);
+            (currentLengths, nextLengths) = (nextLengths, currentLengths);
         }
-        if (batched > 0)
-            run.Flush(buffer, slices.AsSpan(0, batched), originalLengths, verdicts);
         options.Progress?.Invoke(1.0);
 
         long first = run.First, last = run.Last;
+        long records = filler.Records;
+        var skipped = filler.Skipped;
         var timeline = run.Timeline;
         timeline.Finish();
         recorder.Integrate(last);

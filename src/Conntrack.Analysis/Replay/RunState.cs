@@ -19,15 +19,14 @@ internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder)
     public TableComposition? AtFirstDrop;
     public int SnapshotPeak;
 
-    public void Flush(ReadOnlySpan<byte> buffer, ReadOnlySpan<PacketSlice> slices, ReadOnlySpan<int> originalLengths, Span<PacketVerdict> verdicts)
+    public void Flush(PacketBatch batch, ReadOnlySpan<int> originalLengths)
     {
         if (Packets == 0)
-            First = slices[0].Timestamp;
-        table.ProcessBatch(buffer, slices, verdicts);
-        for (int i = 0; i < slices.Length; i++)
+            First = batch.Timestamp(0);
+        for (int i = 0; i < batch.Count; i++)
         {
             Bytes += originalLengths[i];
-            var verdict = verdicts[i];
+            var verdict = batch.Verdict(i);
             switch (verdict.Fate)
             {
                 case PacketFate.Accepted:
@@ -44,8 +43,9 @@ internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder)
                     break;
             }
         }
-        Packets += slices.Length;
-        long now = slices[^1].Timestamp;
+        Packets += batch.Count;
+        long now = batch.Timestamp(batch.Count - 1);
+        Last = now;
         int count = table.Count;
         int peak = table.PeakCount;
         // Describe the peak once it has passed (the count fell 1 % below it): one walk of the

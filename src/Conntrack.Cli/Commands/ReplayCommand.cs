@@ -8,7 +8,7 @@ namespace Conntrack.Cli.Commands;
 /// <summary><c>ctnet replay FILE</c>: push a capture through the engine and report what the table did.</summary>
 internal static class ReplayCommand
 {
-    // Below this size a replay finishes before a progress bar would be worth drawing.
+    // Below this size a replay finishes before a progress bar (or a second thread) is worth starting.
     private const long ProgressThresholdBytes = 16L << 20;
 
     public static Command Create()
@@ -20,11 +20,21 @@ internal static class ReplayCommand
             HelpName = "proc|conntrack",
         };
         dump.AcceptOnlyFromAmong("proc", "conntrack");
+        var threads = new Option<int?>("--threads")
+        {
+            Description = "Threads that track (results are identical for any number); default: every core for captures over 16 MiB, else 1.",
+            HelpName = "N",
+        };
+        threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int n && n is < 1 or > 64)
+                result.AddError("--threads must be between 1 and 64.");
+        });
         var settingsOptions = new SettingsOptions();
         var reportOptions = new ReportOptions();
         var memoryOptions = new MemoryOptions();
 
-        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, dump };
+        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, dump, threads };
         settingsOptions.AddTo(command);
         reportOptions.AddTo(command);
         memoryOptions.AddTo(command, withBudget: true);
@@ -38,6 +48,7 @@ internal static class ReplayCommand
                 LogStyle = reportOptions.LogStyle(parse),
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
                 AllocationLimit = memoryOptions.AllocationLimit(parse),
+                Threads = parse.GetValue(threads) ?? (reader.Length is > ProgressThresholdBytes ? Environment.ProcessorCount : 1),
             };
             bool showProgress = !Console.IsErrorRedirected && reader.Length is > ProgressThresholdBytes;
             var result = showProgress

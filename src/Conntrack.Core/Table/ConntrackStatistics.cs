@@ -21,6 +21,24 @@ public struct ConntrackStatistics
     public long ExpectCreate;
     public long ExpectDelete;
 
+    /// <summary>Adds another set of counters (one partition's, as the kernel sums its per-CPU ones).</summary>
+    internal void Add(in ConntrackStatistics other)
+    {
+        Found += other.Found;
+        Invalid += other.Invalid;
+        Insert += other.Insert;
+        InsertFailed += other.InsertFailed;
+        Drop += other.Drop;
+        EarlyDrop += other.EarlyDrop;
+        Error += other.Error;
+        SearchRestart += other.SearchRestart;
+        ClashResolve += other.ClashResolve;
+        ChainTooLong += other.ChainTooLong;
+        ExpectNew += other.ExpectNew;
+        ExpectCreate += other.ExpectCreate;
+        ExpectDelete += other.ExpectDelete;
+    }
+
     /// <summary>Counter names and values in the order <c>conntrack -S</c> prints them, then the expectation counters.</summary>
     public readonly IReadOnlyList<KeyValuePair<string, long>> ToList() =>
     [

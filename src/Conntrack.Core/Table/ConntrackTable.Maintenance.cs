@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Conntrack.Flows;
 using Conntrack.Protocols;
 
@@ -8,7 +9,6 @@ public sealed partial class ConntrackTable
 {
     private const long Second = 1_000_000_000;
     private const long Jiffy = Second / 250;                 // HZ=250, as on the reference machine
-    private const int EvictionRange = 8;                     // NF_CT_EVICTION_RANGE buckets
     private const long GcIntervalMin = 1 * Second;
     private const long GcIntervalMax = 60 * Second;
     private const long GcIntervalClamp = 300 * Second;
@@ -22,56 +22,22 @@ public sealed partial class ConntrackTable
     private long _gcCycleStart;
     private bool _gcEarlyDrop;
 
-    /// <summary>
-    /// Frees room for a new entry: from the new tuple's bucket, look at up to 8 buckets and evict
-    /// every non-ASSURED entry of the first bucket that has any. Expired entries met on the way are
-    /// reaped but do not count as success (the kernel does not re-check the count).
-    /// </summary>
-    private bool EarlyDrop(in FlowTuple original, long now)
+    /// <summary>A packet was dropped because the table was full: the next collector run may evict early.</summary>
+    internal void NoteTableFull() => _gcEarlyDrop = true;
+
+    /// <summary>Brings every partition's clock to <paramref name="now"/> and runs the collector there.</summary>
+    private void Collect(long now)
     {
-        int first = BucketOf(original);
-        // The eight chains are independent: start loading all their heads, then their first
-        // entries, before walking any (on a full table this path runs for every new flow).
-        for (int i = 0, b = first; i < EvictionRange; i++, b = b + 1 == _buckets.Length ? 0 : b + 1)
-            Prefetch.Read(ref _buckets[b]);
-        for (int i = 0, b = first; i < EvictionRange; i++, b = b + 1 == _buckets.Length ? 0 : b + 1)
-        {
-            if (_buckets[b] is int head and not Nil)
-                Prefetch.Read(ref _entries[head >> 1]);
-        }
-        // Chains hold two nodes on average: fetch the second ones too while the first arrive.
-        for (int i = 0, b = first; i < EvictionRange; i++, b = b + 1 == _buckets.Length ? 0 : b + 1)
-        {
-            if (_buckets[b] is int head and not Nil && Next(head) is int second and not Nil)
-                Prefetch.Read(ref _entries[second >> 1]);
-        }
-        int bucket = first;
-        for (int i = 0; i < EvictionRange; i++, bucket = bucket + 1 == _buckets.Length ? 0 : bucket + 1)
-        {
-            int evicted = 0;
-        restart:
-            for (int node = _buckets[bucket]; node != Nil; node = Next(node))
-            {
-                int slot = node >> 1;
-                ref var entry = ref _entries[slot];
-                if (entry.IsExpired(_nowTick))
-                {
-                    Delete(slot, now);
-                    goto restart;
-                }
-                if ((entry.Status & EntryStatus.Assured) != 0)
-                    continue;
-                Delete(slot, now);
-                evicted++;
-                goto restart;
-            }
-            if (evicted > 0)
-            {
-                _stats.EarlyDrop += evicted;
-                return true;
-            }
-        }
-        return false;
+        foreach (var partition in _partitions)
+            partition.Advance(now);
+        RunCollector(now);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref int Next(int node)
+    {
+        ref var entry = ref _entries[node >> 1];
+        return ref (node & 1) == 0 ? ref entry.NextOriginal : ref entry.NextReply;
     }
 
     /// <summary>
@@ -99,10 +65,12 @@ public sealed partial class ConntrackTable
         int expired = 0;
         bool earlyDrop = _gcEarlyDrop && _max >= 100;
         long max95 = (long)(_max / 100) * 95;
+        uint nowTick = TickOf(now);
+        int count = Count;
         for (int bucket = _gcBucket; bucket < _buckets.Length; bucket++)
         {
         restart:
-            for (int node = _buckets[bucket]; node != Nil; node = Next(node))
+            for (int node = _buckets[bucket]; node != -1; node = Next(node))
             {
                 if (expired > GcExpiredMax)
                 {
@@ -115,18 +83,20 @@ public sealed partial class ConntrackTable
                 }
                 int slot = node >> 1;
                 ref var entry = ref _entries[slot];
-                if (entry.IsExpired(_nowTick))
+                if (entry.IsExpired(nowTick))
                 {
-                    Delete(slot, now);
+                    _partitions[PartitionOfSlot(slot)].Delete(slot);
+                    count--;
                     expired++;
                     goto restart;
                 }
-                long remaining = Math.Clamp(entry.RemainingNanos(_nowTick), GcIntervalMin, GcIntervalClamp);
+                long remaining = Math.Clamp(entry.RemainingNanos(nowTick), GcIntervalMin, GcIntervalClamp);
                 nextRun += (remaining - nextRun) / ++samples;
-                if (earlyDrop && _count >= max95 && CanGcEvict(entry))
+                if (earlyDrop && count >= max95 && CanGcEvict(entry))
                 {
                     // gc_worker counts these kills against the same per-run budget as expiries.
-                    Delete(slot, now);
+                    _partitions[PartitionOfSlot(slot)].Delete(slot);
+                    count--;
                     expired++;
                     goto restart;
                 }

@@ -13,44 +13,50 @@ namespace Conntrack.Table;
 /// hash buckets, every entry linked twice (original and reply tuple), a per-namespace limit checked
 /// when an entry is allocated, early drop, lazy expiry and a garbage collector driven by the
 /// packets' own timestamps. Entries are structs in one array linked by index; nothing is allocated
-/// per packet once the arrays have grown. Single writer: one thread per table.
+/// per packet once the arrays have grown. The buckets are split into a fixed number of partitions
+/// by a direction-symmetric flow hash (see <see cref="TablePartition"/>), so a
+/// <see cref="ParallelTracker"/> can track one batch on several threads with exactly the results
+/// of one thread. Otherwise single writer: one thread per table.
 /// </summary>
 public sealed partial class ConntrackTable
 {
-    private const int Nil = -1;
     private const int InitialCapacity = 1024;
+    private const int WorkChunk = 64;
 
-    // A slot that holds an entry (confirmed or being judged); free slots have it clear.
-    private const EntryStatus InUse = (EntryStatus)(1u << 31);
+    /// <summary>Partitions of every table: fixed, so results never depend on how many threads ran them.</summary>
+    internal const int PartitionCount = 8;
 
-    private readonly TrackerConfig _config;
+    /// <summary>Entry slots a partition takes from the array at a time.</summary>
+    internal const int SlotBlock = 64;
+
+    internal static int PartitionOfSlot(int slot) => slot / SlotBlock % PartitionCount;
+
     private readonly IConntrackEventSink? _sink;
     private readonly int[] _buckets;
     private readonly ulong _seed0;
     private readonly ulong _seed1;
+    private readonly ulong _seed2;
+    private readonly ulong _seed3;
     private readonly int _max;
     private readonly int _allocationLimit;
     private readonly bool _accounting;
-    private readonly Random _random;
     private readonly Defragmenter _defrag4;
     private readonly Defragmenter _defrag6;
+    private readonly TablePartition[] _partitions = new TablePartition[PartitionCount];
+    private readonly int[][] _lists = new int[PartitionCount][];
+    private readonly int[] _listLengths = new int[PartitionCount];
 
     private Entry[] _entries;
-
     private EntryCounters[]? _counters;
-    private int _freeHead = Nil;
-    private int _used;
-    private int _count;
-    private uint _nextId = 1;
-    private ConntrackStatistics _stats;
+    private PacketWork[]? _work;
+    private long _ordinal;
+    private long _clock = long.MinValue;
     private int _peak;
     private long _peakAt;
     private int _intervalPeak;
 
-    // Time: entries keep 32-bit ticks from the first packet (_epoch); _now/_nowTick are the latest packet's.
+    // Entries keep 32-bit ticks from the first packet.
     private long _epoch = long.MinValue;
-    private long _now;
-    private uint _nowTick;
 
     /// <summary>
     /// Creates a table from settings. <paramref name="seed"/> fixes the hash key (tests only — a
@@ -62,25 +68,31 @@ public sealed partial class ConntrackTable
         ArgumentOutOfRangeException.ThrowIfNegative(allocationLimit);
         _allocationLimit = allocationLimit;
         ArgumentNullException.ThrowIfNull(settings);
-        _config = new TrackerConfig(settings);
+        var config = new TrackerConfig(settings);
         _sink = sink;
         _buckets = new int[settings.EffectiveBuckets];
-        Array.Fill(_buckets, Nil);
+        Array.Fill(_buckets, -1);
         _max = (int)settings.Max;
         _accounting = settings.Accounting;
         if (seed is ulong s)
         {
             _seed0 = s ^ 0x243F6A8885A308D3UL;
             _seed1 = BitOperations.RotateLeft(s, 32) ^ 0x13198A2E03707344UL;
+            _seed2 = BitOperations.RotateLeft(s, 17) ^ 0xA4093822299F31D0UL;
+            _seed3 = BitOperations.RotateLeft(s, 47) ^ 0x082EFA98EC4E6C89UL;
         }
         else
         {
-            Span<byte> key = stackalloc byte[16];
+            Span<byte> key = stackalloc byte[32];
             RandomNumberGenerator.Fill(key);
             _seed0 = BitConverter.ToUInt64(key);
             _seed1 = BitConverter.ToUInt64(key[8..]);
+            _seed2 = BitConverter.ToUInt64(key[16..]);
+            _seed3 = BitConverter.ToUInt64(key[24..]);
         }
-        _random = new Random((int)(_seed0 ^ _seed1));
+        int randomSeed = (int)(_seed0 ^ _seed1);
+        for (int p = 0; p < PartitionCount; p++)
+            _partitions[p] = new TablePartition(this, p, PartitionCount, _buckets, config, sink, randomSeed + p);
         // IPv4 reassembly uses the IP stack's limits (ipfrag_time 30 s, ipfrag_high_thresh 4 MiB);
         // IPv6 conntrack reassembly has its own nf_conntrack_frag6_* settings.
         _defrag4 = new Defragmenter(30 * TrackerConfig.NanosPerSecond, 4L << 20);
@@ -89,14 +101,27 @@ public sealed partial class ConntrackTable
         _entries = new Entry[capacity];
         if (_accounting)
             _counters = new EntryCounters[capacity];
+        foreach (var partition in _partitions)
+            partition.Attach(_entries, _counters);
         _gcNextRun = long.MinValue;
     }
 
     /// <summary>Entries in the table, including expired ones the collector has not reaped yet (the kernel's <c>nf_conntrack_count</c>).</summary>
-    public int Count => _count;
+    public int Count
+    {
+        get
+        {
+            int count = 0;
+            foreach (var partition in _partitions)
+                count += partition.Count;
+            return count;
+        }
+    }
 
     /// <summary>The limit (<c>nf_conntrack_max</c>); 0 means none.</summary>
     public int Max => _max;
+
+    internal int AllocationLimit => _allocationLimit;
 
     /// <summary>The highest <see cref="Count"/> seen after any packet, and when (nanoseconds).</summary>
     public int PeakCount => _peak;
@@ -107,19 +132,19 @@ public sealed partial class ConntrackTable
     public int TakeIntervalPeak()
     {
         int peak = _intervalPeak;
-        _intervalPeak = _count;
+        _intervalPeak = Count;
         return peak;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void NotePeak(long now)
+    private void NotePeak(int count, long now)
     {
-        if (_count > _intervalPeak)
+        if (count > _intervalPeak)
         {
-            _intervalPeak = _count;
-            if (_count > _peak)
+            _intervalPeak = count;
+            if (count > _peak)
             {
-                _peak = _count;
+                _peak = count;
                 _peakAt = now;
             }
         }
@@ -128,39 +153,368 @@ public sealed partial class ConntrackTable
     /// <summary>Hash buckets after the kernel's rounding.</summary>
     public int BucketCount => _buckets.Length;
 
-    /// <summary>Slots allocated for entries so far (grows up to <see cref="Max"/>).</summary>
+    /// <summary>Slots allocated for entries so far (grows to about <see cref="Max"/>).</summary>
     public int Capacity => _entries.Length;
 
     /// <summary>Bytes this table holds per entry slot: the entry (with its chain links), and counters when accounting is on.</summary>
     public static int BytesPerEntry(bool accounting) =>
         Unsafe.SizeOf<Entry>() + (accounting ? Unsafe.SizeOf<EntryCounters>() : 0);
 
-    /// <summary>The link after a node (2·slot + direction), kept inside the entry so a chain walk touches one cache line per node.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref int Next(int node)
-    {
-        ref var entry = ref _entries[node >> 1];
-        return ref (node & 1) == 0 ? ref entry.NextOriginal : ref entry.NextReply;
-    }
-
     /// <summary>Bytes held by the table now: slots, links, counters and bucket heads.</summary>
     public long MemoryBytes => ((long)_entries.Length * BytesPerEntry(_accounting)) + ((long)_buckets.Length * sizeof(int));
 
-    public ConntrackStatistics Statistics => _stats;
+    /// <summary>The kernel's counters, summed over partitions as the kernel sums them over CPUs.</summary>
+    public ConntrackStatistics Statistics
+    {
+        get
+        {
+            var total = default(ConntrackStatistics);
+            foreach (var partition in _partitions)
+                total.Add(partition.Stats);
+            return total;
+        }
+    }
 
     /// <summary>
     /// Takes an IP packet through what a Linux router does before and in conntrack at time
-    /// <paramref name="now"/> (nanoseconds; any epoch, but never decreasing): the IP layer's header
-    /// checks, fragment reassembly, then tracking.
+    /// <paramref name="now"/> (nanoseconds; any epoch; a time earlier than the latest counts as
+    /// the latest): the IP layer's header checks, fragment reassembly, then tracking.
     /// </summary>
     public PacketVerdict Process(ReadOnlySpan<byte> ipPacket, long now)
     {
-        var verdict = ProcessRaw(ipPacket, now);
-        NotePeak(now);
+        now = Clamp(now);
+        var verdict = ProcessRaw(ipPacket, now, _ordinal++);
+        NotePeak(Count, now);
         return verdict;
     }
 
-    private PacketVerdict ProcessRaw(ReadOnlySpan<byte> ipPacket, long now)
+    /// <summary>
+    /// Tracks an already parsed packet that has been through the IP layer and reassembly;
+    /// <paramref name="ipPacket"/> is used only for checksum verification.
+    /// </summary>
+    public PacketVerdict Process(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
+    {
+        now = Clamp(now);
+        var verdict = TrackParsed(p, ipPacket, now, _ordinal++);
+        NotePeak(Count, now);
+        return verdict;
+    }
+
+    /// <summary>
+    /// Tracks a batch of IP packets in order, exactly as <see cref="Process(ReadOnlySpan{byte}, long)"/>
+    /// would one by one, but parses and hashes ahead and prefetches each packet's bucket and first
+    /// entry, so the memory latency of one packet overlaps the others'.
+    /// </summary>
+    public void ProcessBatch(ReadOnlySpan<byte> data, ReadOnlySpan<PacketSlice> packets, Span<PacketVerdict> verdicts)
+    {
+        if (verdicts.Length < packets.Length)
+            throw new ArgumentException("one verdict per packet is needed", nameof(verdicts));
+        var work = _work ??= new PacketWork[WorkChunk];
+        for (int start = 0; start < packets.Length; start += WorkChunk)
+        {
+            int n = Math.Min(WorkChunk, packets.Length - start);
+            for (int i = 0; i < n; i++)
+            {
+                var slice = packets[start + i];
+                ref var w = ref work[i];
+                Route(data, ref w, slice.Offset, slice.Length, slice.Timestamp);
+                // The bucket loads while the next packets are parsed.
+                if (w.Partition >= 0)
+                    Prefetch.Read(ref _buckets[w.Bucket]);
+            }
+            Track(data, work.AsSpan(0, n), null);
+            for (int i = 0; i < n; i++)
+                verdicts[start + i] = work[i].Verdict;
+        }
+    }
+
+    private long Clamp(long now)
+    {
+        if (now < _clock)
+            return _clock;
+        _clock = now;
+        return now;
+    }
+
+    /// <summary>
+    /// First look at a packet, in arrival order: the IP layer's checks, the parse, and the partition
+    /// of the flow it belongs to (an ICMP error's is that of the flow it quotes).
+    /// </summary>
+    internal void Route(ReadOnlySpan<byte> data, ref PacketWork work, int offset, int length, long timestamp)
+    {
+        work.Offset = offset;
+        work.Length = length;
+        work.Timestamp = Clamp(timestamp);
+        var ip = data.Slice(offset, length);
+        if (!IpLayer.Accepts(ip))
+        {
+            work.Partition = PacketWork.Rejected;
+            return;
+        }
+        ref var info = ref work.Info;
+        PacketParser.Parse(ip, 0, out info);
+        if (info.Status != ParseStatus.Ok || info.FirstFragment)
+        {
+            work.Partition = PacketWork.Raw;
+            return;
+        }
+        int partition = PartitionOf(info);
+        work.Partition = (sbyte)partition;
+        work.Bucket = _partitions[partition].BucketOf(info.Tuple);
+    }
+
+    private int PartitionOf(in PacketInfo p) =>
+        p.Status != ParseStatus.Ok ? 0
+        : p.IsIcmpError && p.InnerValid && p.Tuple.Protocol is IpProtocol.Icmp or IpProtocol.IcmpV6 ? PartitionOf(p.InnerTuple)
+        : PartitionOf(p.Tuple);
+
+    /// <summary>
+    /// The partition of a flow: a keyed hash of what a tuple and its inversion share (the address
+    /// pair, the protocol, the port pair, an ICMP id), so both directions land in the same one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int PartitionOf(in FlowTuple t)
+    {
+        byte protocol = t.Protocol;
+        ulong ids = protocol is IpProtocol.Icmp or IpProtocol.IcmpV6 ? t.SrcId
+            : FlowTuple.HasPorts(protocol) || protocol == IpProtocol.Gre ? (ulong)(t.SrcId ^ t.DstId)
+            : (uint)t.MetaWord;
+        ulong h = Fold((t.SrcLo ^ t.DstLo) ^ _seed2, (t.SrcHi ^ t.DstHi) ^ (t.MetaWord >> 32 << 32) ^ ids ^ _seed3);
+        return (int)(h >> (64 - BitOperations.Log2(PartitionCount)));
+    }
+
+    /// <summary>
+    /// Tracks the packets of <paramref name="work"/> (routed, in order). Packets that need the
+    /// one-by-one path and collector runs split the batch into segments; a segment whose new
+    /// entries cannot reach the limits is free of global effects, and <paramref name="parallel"/>,
+    /// when given, tracks its partitions on several threads.
+    /// </summary>
+    internal void Track(ReadOnlySpan<byte> data, Span<PacketWork> work, ParallelTracker? parallel)
+    {
+        long ordinalBase = _ordinal;
+        _ordinal += work.Length;
+        Span<int> routed = stackalloc int[PartitionCount];
+        int i = 0;
+        while (i < work.Length)
+        {
+            ref var first = ref work[i];
+            if (first.Partition == PacketWork.Rejected)
+            {
+                first.Verdict = PacketVerdict.Discarded;
+                i++;
+                continue;
+            }
+            if (first.Partition == PacketWork.Raw)
+            {
+                first.Verdict = ProcessRaw(data.Slice(first.Offset, first.Length), first.Timestamp, ordinalBase + i);
+                NotePeak(Count, first.Timestamp);
+                i++;
+                continue;
+            }
+            EnsureEpoch(first.Timestamp);
+            if (first.Timestamp >= _gcNextRun)
+                Collect(first.Timestamp);
+
+            // The segment runs to the next packet that needs the one-by-one path or the collector.
+            routed.Clear();
+            int end = i, parsed = 0;
+            for (; end < work.Length; end++)
+            {
+                ref var w = ref work[end];
+                if (w.Partition == PacketWork.Rejected)
+                {
+                    w.Verdict = PacketVerdict.Discarded;
+                    continue;
+                }
+                if (w.Partition == PacketWork.Raw || (end > i && w.Timestamp >= _gcNextRun))
+                    break;
+                parsed++;
+                routed[w.Partition]++;
+            }
+            Reserve(routed);
+            int before = Count;
+            if (parallel is not null && parallel.Threads > 1 && parsed >= ParallelTracker.MinSegment
+                && (_max == 0 || before + parsed <= _max) && (_allocationLimit == 0 || before + parsed <= _allocationLimit))
+            {
+                TrackConcurrently(work, i, end, parsed, ordinalBase, parallel);
+                int running = before;
+                for (int k = i; k < end; k++)
+                {
+                    ref var w = ref work[k];
+                    if (w.Partition >= 0)
+                    {
+                        running += w.CountDelta;
+                        NotePeak(running, w.Timestamp);
+                    }
+                }
+            }
+            else
+            {
+                TrackInOrder(data, work, i, end, ordinalBase);
+            }
+            i = end;
+        }
+    }
+
+    private void TrackConcurrently(Span<PacketWork> work, int start, int end, int parsed, long ordinalBase, ParallelTracker parallel)
+    {
+        for (int p = 0; p < PartitionCount; p++)
+        {
+            _listLengths[p] = 0;
+            if (_lists[p] is null || _lists[p].Length < work.Length)
+                _lists[p] = new int[Math.Max(work.Length, WorkChunk)];
+            _partitions[p].Concurrent = true;
+        }
+        for (int k = start; k < end; k++)
+        {
+            int p = work[k].Partition;
+            if (p >= 0)
+                _lists[p][_listLengths[p]++] = k;
+        }
+        try
+        {
+            parallel.RunPartitions(ordinalBase, parsed);
+        }
+        finally
+        {
+            foreach (var partition in _partitions)
+                partition.Concurrent = false;
+            ReleaseDeferredEvents();
+        }
+    }
+
+    // Packets are tracked 32 at a time: their buckets are loaded one group ahead and their first
+    // entries at the start of their group, so the misses of a group overlap.
+    private const int PrefetchGroup = 32;
+
+    /// <summary>Tracks the routed packets of <c>work[start..end)</c> in order on this thread.</summary>
+    private void TrackInOrder(ReadOnlySpan<byte> data, Span<PacketWork> work, int start, int end, long ordinalBase)
+    {
+        for (int k = start; k < Math.Min(start + PrefetchGroup, end); k++)
+        {
+            if (work[k].Partition >= 0)
+                Prefetch.Read(ref _buckets[work[k].Bucket]);
+        }
+        int running = Count;
+        for (int group = start; group < end; group += PrefetchGroup)
+        {
+            int groupEnd = Math.Min(group + PrefetchGroup, end);
+            for (int k = groupEnd; k < Math.Min(groupEnd + PrefetchGroup, end); k++)
+            {
+                if (work[k].Partition >= 0)
+                    Prefetch.Read(ref _buckets[work[k].Bucket]);
+            }
+            for (int k = group; k < groupEnd; k++)
+            {
+                ref var w = ref work[k];
+                if (w.Partition >= 0)
+                    _partitions[w.Partition].PrefetchChain(w.Bucket);
+            }
+            for (int k = group; k < groupEnd; k++)
+            {
+                ref var w = ref work[k];
+                if (w.Partition < 0)
+                    continue;
+                var partition = _partitions[w.Partition];
+                int before = partition.Count;
+                w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + k);
+                running += partition.Count - before;
+                NotePeak(running, w.Timestamp);
+            }
+        }
+    }
+
+    /// <summary>Tracks one partition's packets of the current concurrent segment, in order (called from any tracking thread).</summary>
+    internal void TrackPartition(int partition, ReadOnlySpan<byte> data, Span<PacketWork> work, long ordinalBase)
+    {
+        var owner = _partitions[partition];
+        var order = _lists[partition].AsSpan(0, _listLengths[partition]);
+        for (int k = 0; k < Math.Min(PrefetchGroup, order.Length); k++)
+            Prefetch.Read(ref _buckets[work[order[k]].Bucket]);
+        for (int group = 0; group < order.Length; group += PrefetchGroup)
+        {
+            int groupEnd = Math.Min(group + PrefetchGroup, order.Length);
+            for (int k = groupEnd; k < Math.Min(groupEnd + PrefetchGroup, order.Length); k++)
+                Prefetch.Read(ref _buckets[work[order[k]].Bucket]);
+            for (int k = group; k < groupEnd; k++)
+                owner.PrefetchChain(work[order[k]].Bucket);
+            for (int k = group; k < groupEnd; k++)
+            {
+                int index = order[k];
+                ref var w = ref work[index];
+                int before = owner.Count;
+                w.Verdict = owner.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index);
+                w.CountDelta = owner.Count - before;
+            }
+        }
+    }
+
+    /// <summary>Hands the events partitions held back to the sink, in packet order.</summary>
+    private void ReleaseDeferredEvents()
+    {
+        if (_sink is null)
+            return;
+        Span<int> next = stackalloc int[PartitionCount];
+        while (true)
+        {
+            int best = -1;
+            long bestOrdinal = long.MaxValue;
+            for (int p = 0; p < PartitionCount; p++)
+            {
+                var deferred = _partitions[p].Deferred;
+                if (next[p] < deferred.Length && deferred[next[p]].Ordinal < bestOrdinal)
+                {
+                    best = p;
+                    bestOrdinal = deferred[next[p]].Ordinal;
+                }
+            }
+            if (best < 0)
+                break;
+            var e = _partitions[best].Deferred[next[best]++];
+            _sink.OnEvent(e.Type, e.Timestamp, e.Entry);
+        }
+        foreach (var partition in _partitions)
+            partition.DeferredCount = 0;
+    }
+
+    /// <summary>Grows the entry array before a segment so that no partition has to grow it while others run.</summary>
+    private void Reserve(ReadOnlySpan<int> routed)
+    {
+        int needed = 0;
+        for (int p = 0; p < PartitionCount; p++)
+        {
+            var partition = _partitions[p];
+            int fresh = routed[p] - partition.FreeCount;
+            if (fresh > 0)
+                needed = Math.Max(needed, partition.SlotIndex(partition.Fresh + fresh - 1) + 1);
+        }
+        if (needed > _entries.Length)
+            Grow(needed);
+    }
+
+    /// <summary>
+    /// Makes room for slot <paramref name="minimum"/> − 1. Slots interleave across partitions, so a
+    /// partition holding more than its share needs slots beyond <c>max</c>: the array first stops a
+    /// little above <c>max</c>, and goes further only when a partition really needs it.
+    /// </summary>
+    internal void Grow(int minimum)
+    {
+        long capacity = Math.Max((long)_entries.Length * 2, minimum);
+        if (_max > 0)
+        {
+            long soft = _max + (_max / 128) + (PartitionCount * SlotBlock * 2);
+            long hard = ((long)_max + SlotBlock) * PartitionCount;
+            capacity = Math.Max(Math.Min(capacity, minimum <= soft ? soft : hard), minimum);
+        }
+        capacity = Math.Min(capacity, Array.MaxLength);
+        Array.Resize(ref _entries, (int)capacity);
+        if (_counters is not null)
+            Array.Resize(ref _counters, (int)capacity);
+        foreach (var partition in _partitions)
+            partition.Attach(_entries, _counters);
+    }
+
+    private PacketVerdict ProcessRaw(ReadOnlySpan<byte> ipPacket, long now, long ordinal)
     {
         if (!IpLayer.Accepts(ipPacket))
             return PacketVerdict.Discarded;
@@ -176,240 +530,40 @@ public sealed partial class ConntrackTable
                 break;
         }
         PacketParser.Parse(ipPacket, 0, out var info);
-        return ProcessParsed(in info, ipPacket, now);
+        return TrackParsed(info, ipPacket, now, ordinal);
     }
 
-    private const int BatchSize = 32;
-
-    /// <summary>
-    /// Tracks a batch of IP packets in order, exactly as <see cref="Process(ReadOnlySpan{byte}, long)"/>
-    /// would one by one, but first parses and hashes the whole batch and prefetches each packet's
-    /// bucket and first entry, so the memory latency of one packet overlaps the others'.
-    /// </summary>
-    [SkipLocalsInit]
-    public void ProcessBatch(ReadOnlySpan<byte> data, ReadOnlySpan<PacketSlice> packets, Span<PacketVerdict> verdicts)
+    private PacketVerdict TrackParsed(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, long ordinal)
     {
-        if (verdicts.Length < packets.Length)
-            throw new ArgumentException("one verdict per packet is needed", nameof(verdicts));
-        Span<PacketInfo> infos = stackalloc PacketInfo[BatchSize];
-        Span<int> buckets = stackalloc int[BatchSize];
-        for (int start = 0; start < packets.Length; start += BatchSize)
-        {
-            var chunk = packets.Slice(start, Math.Min(BatchSize, packets.Length - start));
-            // Parse and hash; fragments and broken headers take the one-by-one path (-1).
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                var ip = data.Slice(chunk[i].Offset, chunk[i].Length);
-                buckets[i] = -1;
-                if (!IpLayer.Accepts(ip))
-                    continue;
-                ref var info = ref infos[i];
-                PacketParser.Parse(ip, 0, out info);
-                if (info.Status != ParseStatus.Ok || info.FirstFragment)
-                    continue;
-                buckets[i] = BucketOf(info.Tuple);
-                Prefetch.Read(ref _buckets[buckets[i]]);
-            }
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                if (buckets[i] >= 0 && _buckets[buckets[i]] is int head and not Nil)
-                {
-                    ref var entry = ref _entries[head >> 1];
-                    Prefetch.Read(ref entry);
-                    Prefetch.Read(ref entry.Proto);
-                }
-            }
-            for (int i = 0; i < chunk.Length; i++)
-            {
-                var slice = chunk[i];
-                var ip = data.Slice(slice.Offset, slice.Length);
-                verdicts[start + i] = buckets[i] >= 0 ? ProcessParsed(infos[i], ip, slice.Timestamp, buckets[i]) : ProcessRaw(ip, slice.Timestamp);
-                NotePeak(slice.Timestamp);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Tracks an already parsed packet that has been through the IP layer and reassembly;
-    /// <paramref name="ipPacket"/> is used only for checksum verification.
-    /// </summary>
-    public PacketVerdict Process(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now)
-    {
-        var verdict = ProcessParsed(p, ipPacket, now);
-        NotePeak(now);
-        return verdict;
-    }
-
-    private PacketVerdict ProcessParsed(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, int bucket = -1)
-    {
-        Advance(now);
+        EnsureEpoch(now);
         if (now >= _gcNextRun)
-            RunCollector(now);
-
-        if (p.Status != ParseStatus.Ok)
-        {
-            _stats.Invalid++;
-            return PacketVerdict.Invalid;
-        }
-
-        if (p.L4Status == L4Status.NoTuple)
-            return CountInvalid();
-        byte protocol = p.Tuple.Protocol;
-        switch (protocol)
-        {
-            // ICMP errors are resolved before any lookup (nf_conntrack_handle_icmp); every other
-            // protocol's header checks run after lookup and allocation, in its tracker.
-            case IpProtocol.Icmp:
-            case IpProtocol.IcmpV6:
-                if (p.L4Status != L4Status.Ok || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
-                {
-                    _stats.Error++;
-                    return PacketVerdict.Invalid;
-                }
-                if (protocol == IpProtocol.Icmp && p.IcmpType > 18)
-                {
-                    // icmp_error: types beyond NR_ICMP_TYPES are errors, not queries.
-                    _stats.Error++;
-                    return PacketVerdict.Invalid;
-                }
-                if (protocol == IpProtocol.IcmpV6 && IcmpTypes.IsUntrackedV6(p.IcmpType))
-                    return PacketVerdict.Untracked;
-                if (p.IsIcmpError)
-                    return TrackIcmpError(p, now);
-                break;
-        }
-        return TrackFlow(p, ipPacket, now, bucket);
+            Collect(now);
+        return _partitions[PartitionOf(p)].Track(p, ipPacket, now, -1, ordinal);
     }
 
     /// <summary>The L4 header and payload as far as both the IP header and the capture go.</summary>
     internal static ReadOnlySpan<byte> L4Bytes(ReadOnlySpan<byte> ipPacket, in PacketInfo p) =>
         p.L4Offset >= ipPacket.Length ? [] : ipPacket.Slice(p.L4Offset, Math.Min(p.L4Length, ipPacket.Length - p.L4Offset));
 
-    /// <summary>Moves the table's clock to <paramref name="now"/>; time never runs backwards inside.</summary>
-    private void Advance(long now)
+    private void EnsureEpoch(long now)
     {
         if (_epoch == long.MinValue)
             _epoch = now;
-        if (now < _now)
-            return;
-        _now = now;
-        _nowTick = (uint)((now - _epoch) / Entry.TickNanos);
     }
 
-    /// <summary>tcp_error, udp_error, sctp_error and the like: header sanity, flags, checksums.</summary>
-    private bool HeaderValid(in PacketInfo p, ReadOnlySpan<byte> ipPacket) => p.Tuple.Protocol switch
-    {
-        IpProtocol.Tcp => TcpTracker.IsValidPacket(p) && (!_config.Checksum || L4Checksum.IsValid(ipPacket, p)),
-        IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.IsValidPacket(p) && (!_config.Checksum || L4Checksum.IsValid(ipPacket, p)),
-        IpProtocol.Sctp => p.L4Status == L4Status.Ok && SctpTracker.IsValidPacket(L4Bytes(ipPacket, p), _config.Checksum, p.Truncated),
-        IpProtocol.Dccp => p.L4Status == L4Status.Ok,
-        _ => true,
-    };
+    internal uint TickOf(long now) => (uint)((now - _epoch) / Entry.TickNanos);
 
-    private PacketVerdict CountInvalid()
-    {
-        _stats.Invalid++;
-        return PacketVerdict.Invalid;
-    }
+    internal uint CreatedUnitsOf(long now) => (uint)((now - _epoch) / Entry.CreatedUnitNanos);
 
-    // bucket: the tuple's bucket when the caller has already hashed it, else -1.
-    private PacketVerdict TrackFlow(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, int bucket)
+    /// <summary>The latest packet time any partition has seen.</summary>
+    private long LatestTime
     {
-        while (true)
+        get
         {
-            var key = p.Tuple;
-            int node = Find(key, now, bucket);
-            bucket = -1; // a repeat after a reopen looks up afresh
-            bool created = false;
-            if (node == Nil)
-            {
-                if (!key.TryInvert(out _))
-                    return CountInvalid();
-                // The limit is checked here, before the tracker has judged the packet.
-                int slot = Allocate(key, now, out bool tableFull);
-                if (slot == Nil)
-                {
-                    _stats.Drop++;
-                    if (tableFull)
-                        _sink?.OnTableFull(now, key);
-                    else
-                        _sink?.OnAllocationFailure(now, key);
-                    return new PacketVerdict(PacketFate.Dropped, CtInfo.Invalid, Nil);
-                }
-                node = slot * 2;
-                created = true;
-            }
-
-            int index = node >> 1;
-            int dir = node & 1;
-            // The trackers' *_error checks run only now: a broken packet of a new flow has already
-            // been counted against nf_conntrack_max (and may have been dropped for it).
-            if (!HeaderValid(p, ipPacket))
-            {
-                if (created)
-                    Free(index);
-                return CountInvalid();
-            }
-            if (created && !ProtocolDispatch.NewEntryAccepted(ref _entries[index], p, now, _config))
-            {
-                Free(index);
-                return CountInvalid();
-            }
-            ref var entry = ref _entries[index];
-            var ctinfo = dir == 1 ? CtInfo.EstablishedReply
-                : (entry.Status & EntryStatus.SeenReply) != 0 ? CtInfo.Established
-                : (entry.Status & EntryStatus.Expected) != 0 ? CtInfo.Related : CtInfo.New;
-            // Only an event listener needs to know whether anything changed.
-            var statusBefore = entry.Status;
-            byte stateBefore = _sink is null ? (byte)0 : ProtocolStateValue(entry);
-
-            var verdict = ProtocolDispatch.Track(ref entry, p, L4Bytes(ipPacket, p), dir, created, now, _nowTick, _config, out long timeout);
-            switch (verdict)
-            {
-                case TrackVerdict.Repeat:
-                    // TCP reopen: the old connection goes, and the packet is looked up again.
-                    Delete(index, now);
-                    continue;
-                case TrackVerdict.Invalid:
-                    if (created)
-                        Free(index);
-                    return CountInvalid();
-                case TrackVerdict.AcceptAndDelete:
-                    Account(index, dir, p.IpLength);
-                    Delete(index, now);
-                    return new PacketVerdict(PacketFate.Accepted, ctinfo, Nil);
-                case TrackVerdict.Accept:
-                    if ((entry.Status & EntryStatus.FixedTimeout) == 0)
-                        entry.Refresh(_nowTick, timeout);
-                    Account(index, dir, p.IpLength);
-                    break;
-                case TrackVerdict.AcceptUntouched:
-                    if (created)
-                        entry.ExpiresTick = _nowTick;
-                    break;
-            }
-
-            // SEEN_REPLY is set only after the tracker accepted a reply (so the first reply is judged as "unreplied").
-            if (dir == 1)
-                entry.Status |= EntryStatus.SeenReply;
-
-            if (created)
-            {
-                // Routing drops martians after PRE_ROUTING: the unconfirmed entry dies silently.
-                if (IpLayer.IsMartian(p.Tuple))
-                {
-                    Free(index);
-                    return PacketVerdict.Discarded;
-                }
-                if (!Confirm(index))
-                    return new PacketVerdict(PacketFate.Dropped, ctinfo, Nil);
-                Emit(ConntrackEventType.New, index);
-            }
-            else if (_sink is not null && (entry.Status != statusBefore || ProtocolStateValue(entry) != stateBefore))
-            {
-                Emit(ConntrackEventType.Update, index);
-            }
-            return new PacketVerdict(IpLayer.IsMartian(p.Tuple) ? PacketFate.Discarded : PacketFate.Accepted, ctinfo, index);
+            long latest = long.MinValue;
+            foreach (var partition in _partitions)
+                latest = Math.Max(latest, partition.Now);
+            return latest;
         }
     }
 
@@ -421,58 +575,17 @@ public sealed partial class ConntrackTable
     };
 
     /// <summary>
-    /// ICMP errors (icmp_error_message / nf_conntrack_inet_error): find the connection the quoted
-    /// packet belongs to; RELATED without touching the entry, or the <c>error</c> counter.
+    /// The bucket-independent part of a tuple's position: keyed multiply-fold (as in wyhash); each
+    /// 64x64→128-bit product of key-mixed words folds to 64 bits, and the first two products are
+    /// independent, so the latency is two multiplies. The per-table random key makes placement
+    /// unpredictable from outside, as the kernel's siphash key does.
     /// </summary>
-    private PacketVerdict TrackIcmpError(in PacketInfo p, long now)
-    {
-        if (!p.InnerValid || !p.InnerTuple.TryInvert(out var target))
-        {
-            _stats.Error++;
-            return PacketVerdict.Invalid;
-        }
-        // The quoted packet travelled the other way, so the entry is found through its inversion.
-        int node = Find(target, now);
-        if (node == Nil)
-        {
-            _stats.Error++;
-            return PacketVerdict.Invalid;
-        }
-        // The found tuple is the target itself; the error must be heading where that direction's packets go.
-        if (!SameDestination(p.Tuple, target))
-        {
-            _stats.Error++;
-            return PacketVerdict.Invalid;
-        }
-        int index = node >> 1;
-        int dir = node & 1;
-        return new PacketVerdict(PacketFate.Accepted, dir == 1 ? CtInfo.RelatedReply : CtInfo.Related, index);
-    }
-
-    private static bool SameDestination(in FlowTuple a, in FlowTuple b) =>
-        a.DstHi == b.DstHi && a.DstLo == b.DstLo && a.Family == b.Family;
-
-    private void Account(int index, int dir, int bytes)
-    {
-        if (_counters is null)
-            return;
-        ref var c = ref _counters[index];
-        c = dir == 0
-            ? c with { OriginalPackets = c.OriginalPackets + 1, OriginalBytes = c.OriginalBytes + bytes }
-            : c with { ReplyPackets = c.ReplyPackets + 1, ReplyBytes = c.ReplyBytes + bytes };
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int BucketOf(in FlowTuple t)
+    internal ulong Hash(in FlowTuple t)
     {
-        // Keyed multiply-fold (as in wyhash): each 64x64→128-bit product of key-mixed words folds
-        // to 64 bits; the first two products are independent, so the latency is two multiplies.
-        // The per-table random key makes bucket placement unpredictable from outside, as the
-        // kernel's siphash key does.
         ulong a = Fold(t.SrcLo ^ _seed0, t.DstLo ^ _seed1);
         ulong b = Fold(t.SrcHi ^ _seed1 ^ 0xA0761D6478BD642FUL, t.DstHi ^ _seed0 ^ 0xE7037ED1A0B428DBUL);
-        ulong h = Fold(a ^ t.MetaWord, b ^ 0x8EBC6AF09C88C6E3UL);
-        return (int)(((h >> 32) * (ulong)(uint)_buckets.Length) >> 32);
+        return Fold(a ^ t.MetaWord, b ^ 0x8EBC6AF09C88C6E3UL);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -482,200 +595,45 @@ public sealed partial class ConntrackTable
         return high ^ low;
     }
 
-    /// <summary>
-    /// Finds the node (2·slot + direction) whose tuple equals <paramref name="key"/>, reaping expired
-    /// entries met on the way (____nf_conntrack_find). Reply nodes are matched without inverting anything.
-    /// </summary>
-    private int Find(in FlowTuple key, long now, int bucket = -1)
-    {
-        if (bucket < 0)
-            bucket = BucketOf(key);
-    restart:
-        for (int node = _buckets[bucket]; node != Nil; node = Next(node))
-        {
-            ref var entry = ref _entries[node >> 1];
-            if (entry.IsExpired(_nowTick))
-            {
-                Delete(node >> 1, now);
-                goto restart;
-            }
-            if ((node & 1) == 0 ? entry.Original.Equals(key) : key.IsReplyOf(entry.Original))
-                return node;
-        }
-        return Nil;
-    }
     /// <summary>Looks up a tuple in either direction without changing anything but reaping expired entries.</summary>
     public bool TryGet(in FlowTuple tuple, long now, out EntryView entry)
     {
-        Advance(now);
-        int node = Find(tuple, now);
-        if (node == Nil)
+        var partition = PartitionAt(tuple, now);
+        int node = partition.Find(tuple, now);
+        if (node < 0)
         {
             entry = default;
             return false;
         }
-        entry = View(node >> 1);
+        entry = View(node >> 1, partition.Now, partition.NowTick);
         return true;
     }
-
-    /// <summary>
-    /// __nf_conntrack_alloc: count the entry first, then enforce <c>nf_conntrack_max</c> with early
-    /// drop; then the slab allocation, which fails when the memory budget is spent.
-    /// </summary>
-    private int Allocate(in FlowTuple original, long now, out bool tableFull)
-    {
-        tableFull = false;
-        _count++;
-        if (_max != 0 && _count > _max && !EarlyDrop(original, now))
-        {
-            _count--;
-            _gcEarlyDrop = true;
-            tableFull = true;
-            return Nil;
-        }
-        if (_allocationLimit > 0 && _count > _allocationLimit)
-        {
-            _count--;
-            return Nil;
-        }
-        int slot = _freeHead;
-        if (slot != Nil)
-        {
-            _freeHead = _entries[slot].NextOriginal;
-        }
-        else
-        {
-            if (_used == _entries.Length)
-                Grow();
-            slot = _used++;
-        }
-        ref var entry = ref _entries[slot];
-        entry = default;
-        entry.Original = original;
-        entry.CreatedUnits = (uint)((now - _epoch) / Entry.CreatedUnitNanos);
-        entry.ExpiresTick = _nowTick;
-        entry.Status = InUse;
-        entry.Id = _nextId++;
-        if (_counters is not null)
-            _counters[slot] = default;
-        return slot;
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Grow()
-    {
-        int capacity = _entries.Length * 2;
-        if (_max > 0)
-            capacity = Math.Min(capacity, _max);
-        Array.Resize(ref _entries, capacity);
-        if (_counters is not null)
-            Array.Resize(ref _counters, capacity);
-    }
-
-    /// <summary>Releases a slot that was never confirmed (the kernel frees the unconfirmed entry silently).</summary>
-    private void Free(int slot)
-    {
-        _entries[slot].Status = EntryStatus.None;
-        _entries[slot].NextOriginal = _freeHead;
-        _freeHead = slot;
-        _count--;
-    }
-
-    /// <summary>
-    /// Inserts both tuples at the head of their chains (__nf_conntrack_confirm), refusing when
-    /// either chain is longer than a random limit of 50–79 nodes (stat <c>chaintoolong</c>).
-    /// </summary>
-    private bool Confirm(int slot)
-    {
-        ref var entry = ref _entries[slot];
-        entry.Original.TryInvert(out var reply);
-        int originalBucket = BucketOf(entry.Original);
-        int replyBucket = BucketOf(reply);
-        int limit = 50 + _random.Next(30);
-        if (ChainLength(originalBucket, limit) > limit || ChainLength(replyBucket, limit) > limit)
-        {
-            _stats.ChainTooLong++;
-            _stats.InsertFailed++;
-            Free(slot);
-            return false;
-        }
-        entry.Status |= EntryStatus.Confirmed;
-        entry.NextOriginal = _buckets[originalBucket];
-        _buckets[originalBucket] = slot * 2;
-        entry.NextReply = _buckets[replyBucket];
-        _buckets[replyBucket] = (slot * 2) + 1;
-        return true;
-    }
-
-    private int ChainLength(int bucket, int limit)
-    {
-        int length = 0;
-        for (int node = _buckets[bucket]; node != Nil && length <= limit; node = Next(node))
-            length++;
-        return length;
-    }
-
-    /// <summary>Removes a confirmed entry: DESTROY event, both nodes unlinked, slot freed.</summary>
-    private void Delete(int slot, long now)
-    {
-        _ = now;
-        Emit(ConntrackEventType.Destroy, slot);
-        ref var entry = ref _entries[slot];
-        entry.Original.TryInvert(out var reply);
-        Unlink(BucketOf(entry.Original), slot * 2);
-        Unlink(BucketOf(reply), (slot * 2) + 1);
-        Free(slot);
-    }
-
-    private void Unlink(int bucket, int node)
-    {
-        int current = _buckets[bucket];
-        if (current == node)
-        {
-            _buckets[bucket] = Next(node);
-            return;
-        }
-        while (current != Nil)
-        {
-            int following = Next(current);
-            if (following == node)
-            {
-                Next(current) = Next(node);
-                return;
-            }
-            current = following;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Emit(ConntrackEventType type, int slot)
-    {
-        if (_sink is null)
-            return;
-        var view = View(slot);
-        _sink.OnEvent(type, _now, view);
-    }
-
-    private EntryView View(int slot)
-    {
-        ref var entry = ref _entries[slot];
-        long expiresAt = _now + entry.RemainingNanos(_nowTick);
-        long createdAt = _epoch + (entry.CreatedUnits * Entry.CreatedUnitNanos);
-        return new EntryView(entry, slot, expiresAt, createdAt, _counters is null ? default : _counters[slot], _counters is not null);
-    }
-
-    /// <summary>The tick of a time at or after the latest packet (for snapshots taken later than the last packet).</summary>
-    private uint TickAt(long time) => _epoch == long.MinValue ? 0 : (uint)((Math.Max(time, _now) - _epoch) / Entry.TickNanos);
 
     /// <summary>Removes the entry holding <paramref name="tuple"/> (either direction), as <c>conntrack -D</c>.</summary>
     public bool Remove(in FlowTuple tuple, long now)
     {
-        Advance(now);
-        int node = Find(tuple, now);
-        if (node == Nil)
+        var partition = PartitionAt(tuple, now);
+        int node = partition.Find(tuple, now);
+        if (node < 0)
             return false;
-        Delete(node >> 1, now);
+        partition.Delete(node >> 1);
         return true;
+    }
+
+    private TablePartition PartitionAt(in FlowTuple tuple, long now)
+    {
+        EnsureEpoch(now);
+        var partition = _partitions[PartitionOf(tuple)];
+        partition.Advance(now);
+        return partition;
+    }
+
+    internal EntryView View(int slot, long now, uint nowTick)
+    {
+        ref var entry = ref _entries[slot];
+        long expiresAt = now + entry.RemainingNanos(nowTick);
+        long createdAt = _epoch + (entry.CreatedUnits * Entry.CreatedUnitNanos);
+        return new EntryView(entry, slot, expiresAt, createdAt, _counters is null ? default : _counters[slot], _counters is not null);
     }
 
     /// <summary>
@@ -684,12 +642,17 @@ public sealed partial class ConntrackTable
     /// </summary>
     public IReadOnlyList<EntryView> Snapshot(long now)
     {
-        var list = new List<EntryView>(_count);
-        for (int slot = 0; slot < _used; slot++)
+        var list = new List<EntryView>(Count);
+        if (_epoch == long.MinValue)
+            return list;
+        long latest = LatestTime;
+        uint latestTick = TickOf(latest);
+        uint tick = TickOf(Math.Max(now, latest));
+        for (int slot = 0; slot < _entries.Length; slot++)
         {
             ref var entry = ref _entries[slot];
-            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.RemainingNanos(TickAt(now)) > 0)
-                list.Add(View(slot));
+            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.RemainingNanos(tick) > 0)
+                list.Add(View(slot, latest, latestTick));
         }
         list.Sort(static (a, b) => a.Id.CompareTo(b.Id));
         return list;
