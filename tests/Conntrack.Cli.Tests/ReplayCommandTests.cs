@@ -121,6 +121,26 @@ public class ReplayCommandTests
     }
 
     [Fact]
+    public void Two_threads_replay_the_same_capture_and_bad_counts_are_refused()
+    {
+        // Each process draws its own hash key, so only what does not depend on it is compared
+        // (the identity of results for one key is tested in Conntrack.Analysis.Tests).
+        string[] args = ["replay", Capture("ndpi_synscan.pcap"), "--json", "--set", "nf_conntrack_max=100", "--set", "buckets=512"];
+        var one = CtnetProcess.Run([.. args, "--threads", "1"]);
+        var two = CtnetProcess.Run([.. args, "--threads", "2"]);
+        Assert.Equal(0, two.ExitCode);
+        using var a = JsonDocument.Parse(one.Stdout);
+        using var b = JsonDocument.Parse(two.Stdout);
+        foreach (var key in new[] { "packets", "peak_entries" })
+            Assert.Equal(a.RootElement.GetProperty(key).GetInt64(), b.RootElement.GetProperty(key).GetInt64());
+        Assert.Equal(100, b.RootElement.GetProperty("peak_entries").GetInt64());
+
+        var zero = CtnetProcess.Run("replay", Capture("ndpi_synscan.pcap"), "--threads", "0");
+        Assert.Equal(1, zero.ExitCode); // a usage error, as for any option value the parser refuses
+        Assert.Contains("--threads", zero.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sysctl_file_errors_name_the_line()
     {
         string path = Path.Combine(Path.GetTempPath(), $"ctnet-sysctl-{Guid.NewGuid():N}.conf");

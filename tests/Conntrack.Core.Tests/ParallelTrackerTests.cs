@@ -59,7 +59,7 @@ public class ParallelTrackerTests
         var other = new ConntrackTable(new ConntrackSettings(), seed: 1);
         Assert.Throws<ArgumentOutOfRangeException>(() => new ParallelTracker(table, 0));
         var tracker = new ParallelTracker(table, 64);
-        Assert.Equal(8, tracker.Threads); // no more threads than partitions
+        Assert.Equal(16, tracker.Threads); // no more threads than partitions
         Assert.Throws<ArgumentException>(() => tracker.Process(new PacketBatch(other)));
         tracker.Dispose();
         tracker.Dispose();

@@ -11,7 +11,7 @@ namespace Conntrack.Analysis.Replay;
 /// </summary>
 public static class ReplayRunner
 {
-    private const int BatchPackets = 1024;
+    private const int BatchPackets = 512;
     private const int BatchBytes = 1 << 20;
 
     public static ReplayResult Run(CaptureReader reader, ReplayOptions options, CancellationToken cancellationToken = default)

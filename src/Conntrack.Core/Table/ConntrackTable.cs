@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Conntrack.Flows;
 using Conntrack.Packets;
@@ -24,7 +25,7 @@ public sealed partial class ConntrackTable
     private const int WorkChunk = 64;
 
     /// <summary>Partitions of every table: fixed, so results never depend on how many threads ran them.</summary>
-    internal const int PartitionCount = 8;
+    internal const int PartitionCount = 16;
 
     /// <summary>Entry slots a partition takes from the array at a time.</summary>
     internal const int SlotBlock = 64;
@@ -50,7 +51,9 @@ public sealed partial class ConntrackTable
     private EntryCounters[]? _counters;
     private PacketWork[]? _work;
     private long _ordinal;
-    private long _clock = long.MinValue;
+    // Written for every packet a reader adds while other threads parse and track: kept on a
+    // cache line of its own, so the hash keys and arrays beside it stay shared.
+    private readonly PaddedClock _clock = new();
     private int _peak;
     private long _peakAt;
     private int _intervalPeak;
@@ -217,7 +220,10 @@ public sealed partial class ConntrackTable
             {
                 var slice = packets[start + i];
                 ref var w = ref work[i];
-                Route(data, ref w, slice.Offset, slice.Length, slice.Timestamp);
+                w.Offset = slice.Offset;
+                w.Length = slice.Length;
+                w.Timestamp = Clamp(slice.Timestamp);
+                Route(data, ref w);
                 // The bucket loads while the next packets are parsed.
                 if (w.Partition >= 0)
                     Prefetch.Read(ref _buckets[w.Bucket]);
@@ -228,24 +234,30 @@ public sealed partial class ConntrackTable
         }
     }
 
-    private long Clamp(long now)
+    /// <summary>The time a packet arriving at <paramref name="now"/> is tracked at: never earlier than the packet before.</summary>
+    internal long Clamp(long now)
     {
-        if (now < _clock)
-            return _clock;
-        _clock = now;
+        if (now < _clock.Latest)
+            return _clock.Latest;
+        _clock.Latest = now;
         return now;
     }
 
-    /// <summary>
-    /// First look at a packet, in arrival order: the IP layer's checks, the parse, and the partition
-    /// of the flow it belongs to (an ICMP error's is that of the flow it quotes).
-    /// </summary>
-    internal void Route(ReadOnlySpan<byte> data, ref PacketWork work, int offset, int length, long timestamp)
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private sealed class PaddedClock
     {
-        work.Offset = offset;
-        work.Length = length;
-        work.Timestamp = Clamp(timestamp);
-        var ip = data.Slice(offset, length);
+        [FieldOffset(64)]
+        public long Latest = long.MinValue;
+    }
+
+    /// <summary>
+    /// First look at a packet (its place and clamped time already set): the IP layer's checks, the
+    /// parse, and the partition of the flow it belongs to (an ICMP error's is that of the flow it
+    /// quotes). Reads nothing that tracking changes, so it may run beside it.
+    /// </summary>
+    internal void Route(ReadOnlySpan<byte> data, ref PacketWork work)
+    {
+        var ip = data.Slice(work.Offset, work.Length);
         if (!IpLayer.Accepts(ip))
         {
             work.Partition = PacketWork.Rejected;
@@ -280,7 +292,7 @@ public sealed partial class ConntrackTable
             : FlowTuple.HasPorts(protocol) || protocol == IpProtocol.Gre ? (ulong)(t.SrcId ^ t.DstId)
             : (uint)t.MetaWord;
         ulong h = Fold((t.SrcLo ^ t.DstLo) ^ _seed2, (t.SrcHi ^ t.DstHi) ^ (t.MetaWord >> 32 << 32) ^ ids ^ _seed3);
-        return (int)(h >> (64 - BitOperations.Log2(PartitionCount)));
+        return PartitionCount == 1 ? 0 : (int)(h >> (64 - BitOperations.Log2(PartitionCount)));
     }
 
     /// <summary>

@@ -2,8 +2,8 @@ namespace Conntrack.Table;
 
 /// <summary>
 /// A reusable batch of IP packets for one table: each added packet is copied into the batch's
-/// buffer and routed at once (IP-layer checks, parse, partition), so a <see cref="ParallelTracker"/>
-/// only has to track it. Read the verdicts after the batch was processed, then <see cref="Clear"/> it.
+/// buffer with the time it will be tracked at; a <see cref="ParallelTracker"/> parses and tracks
+/// them. Read the verdicts after the batch was processed, then <see cref="Clear"/> it.
 /// </summary>
 public sealed class PacketBatch
 {
@@ -35,13 +35,16 @@ public sealed class PacketBatch
     /// <summary>True when a packet of <paramref name="length"/> bytes still fits.</summary>
     public bool Fits(int length) => _count < _work.Length && _used + length <= _buffer.Length;
 
-    /// <summary>Copies and routes a packet; false (and nothing added) when the batch is full.</summary>
+    /// <summary>Copies a packet in; false (and nothing added) when the batch is full.</summary>
     public bool TryAdd(ReadOnlySpan<byte> ipPacket, long timestamp)
     {
         if (!Fits(ipPacket.Length))
             return false;
         ipPacket.CopyTo(_buffer.AsSpan(_used));
-        _table.Route(_buffer, ref _work[_count], _used, ipPacket.Length, timestamp);
+        ref var work = ref _work[_count];
+        work.Offset = _used;
+        work.Length = ipPacket.Length;
+        work.Timestamp = _table.Clamp(timestamp);
         _used += ipPacket.Length;
         _count++;
         return true;

@@ -8,7 +8,8 @@ namespace Conntrack.Table;
 /// by one thread at a time, so every partition sees its packets in order and stays single-writer.
 /// Whatever couples partitions — the limits, early drop, the collector, reassembly — runs on the
 /// calling thread between concurrent segments, and held-back events are released in packet order,
-/// so statistics, events, verdicts and the dump are exactly those of one thread.
+/// so statistics, events, verdicts and the dump are exactly those of one thread. Parsing, which
+/// touches no table state, is shared out by chunks of packets before tracking starts.
 /// The calling thread works too; <c>threads − 1</c> workers spin while a batch is being tracked
 /// and yield between batches. Dispose to stop them.
 /// </summary>
@@ -19,10 +20,11 @@ public sealed class ParallelTracker : IDisposable
 
     private readonly ConntrackTable _table;
     private readonly Thread[] _workers;
+    private readonly int[] _claims = new int[ConntrackTable.PartitionCount];
     private PacketBatch? _batch;
-    private Action? _meanwhile;
     private long _ordinalBase;
-    private int _nextPartition;
+    private int _nextChunk;
+    private Job _job;
     private int _busy;
     private volatile int _generation;
     private volatile bool _stopping;
@@ -39,7 +41,7 @@ public sealed class ParallelTracker : IDisposable
         for (int i = 0; i < _workers.Length; i++)
         {
             _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"conntrack worker {i + 1}" };
-            _workers[i].Start();
+            _workers[i].Start(i + 1);
         }
     }
 
@@ -53,8 +55,8 @@ public sealed class ParallelTracker : IDisposable
 
     /// <summary>
     /// Tracks every packet of <paramref name="batch"/>. <paramref name="meanwhile"/> (for example:
-    /// reading and routing the next batch) runs on the calling thread while the workers start on
-    /// the first concurrent segment, or at the end when there is none; it must not touch the table.
+    /// reading the next batch into another <see cref="PacketBatch"/>) runs on the calling thread
+    /// while the workers parse this one; it must not touch the table.
     /// </summary>
     public void Process(PacketBatch batch, Action? meanwhile = null)
     {
@@ -63,9 +65,12 @@ public sealed class ParallelTracker : IDisposable
         if (batch.Table != _table)
             throw new ArgumentException("the batch was routed for another table", nameof(batch));
         _batch = batch;
-        _meanwhile = meanwhile;
         try
         {
+            // Parsing reads nothing tracking changes: the workers parse this batch while the
+            // calling thread runs meanwhile (typically: reading the next one), then helps.
+            _nextChunk = 0;
+            Dispatch(Job.Route, meanwhile);
             _table.Track(batch.Buffer, batch.Work, this);
         }
         finally
@@ -78,9 +83,6 @@ public sealed class ParallelTracker : IDisposable
             _meanwhileFailure = null;
             failure.Throw();
         }
-        var pending = _meanwhile;
-        _meanwhile = null;
-        pending?.Invoke();
     }
 
     /// <summary>Called by the table for a concurrent segment: every partition tracked once, by whichever thread takes it.</summary>
@@ -89,21 +91,29 @@ public sealed class ParallelTracker : IDisposable
         ConcurrentSegments++;
         ConcurrentPackets += packets;
         _ordinalBase = ordinalBase;
-        _nextPartition = 0;
+        Array.Clear(_claims);
+        Dispatch(Job.Track, null);
+    }
+
+    /// <summary>Starts the workers on a job, runs <paramref name="meanwhile"/>, joins the job, and waits for the workers.</summary>
+    private void Dispatch(Job job, Action? meanwhile)
+    {
         _failure = null;
-        Volatile.Write(ref _busy, _workers.Length);
-        _generation++;
-        var pending = _meanwhile;
-        _meanwhile = null;
+        _job = job;
+        if (_workers.Length > 0)
+        {
+            Volatile.Write(ref _busy, _workers.Length);
+            _generation++;
+        }
         try
         {
-            pending?.Invoke();
+            meanwhile?.Invoke();
         }
         catch (Exception e)
         {
             _meanwhileFailure = ExceptionDispatchInfo.Capture(e);
         }
-        TakePartitions();
+        Work(0);
         var spin = default(SpinWait);
         while (Volatile.Read(ref _busy) > 0)
             spin.SpinOnce(sleep1Threshold: -1);
@@ -111,16 +121,48 @@ public sealed class ParallelTracker : IDisposable
             throw new InvalidOperationException("a tracking thread failed", failure);
     }
 
-    private void TakePartitions()
+    private void Work(int thread)
     {
-        var batch = _batch!;
-        int partition;
-        while ((partition = Interlocked.Increment(ref _nextPartition) - 1) < ConntrackTable.PartitionCount)
-            _table.TrackPartition(partition, batch.Buffer, batch.Work, _ordinalBase);
+        if (_job == Job.Route)
+            RouteChunks();
+        else
+            TakePartitions(thread);
     }
 
-    private void WorkerLoop()
+    private void RouteChunks()
     {
+        const int chunk = 64;
+        var batch = _batch!;
+        var work = batch.Work;
+        int start;
+        while ((start = Interlocked.Add(ref _nextChunk, chunk) - chunk) < work.Length)
+        {
+            for (int i = start; i < Math.Min(start + chunk, work.Length); i++)
+                _table.Route(batch.Buffer, ref work[i]);
+        }
+    }
+
+    /// <summary>
+    /// Tracks every partition nobody has claimed yet. Each thread starts at its own place in the
+    /// ring of partitions, so from batch to batch a partition tends to stay on the same core, with
+    /// its entries in that core's cache.
+    /// </summary>
+    private void TakePartitions(int thread)
+    {
+        var batch = _batch!;
+        int count = ConntrackTable.PartitionCount;
+        int start = thread * count / Threads;
+        for (int i = 0; i < count; i++)
+        {
+            int partition = (start + i) % count;
+            if (Interlocked.Exchange(ref _claims[partition], 1) == 0)
+                _table.TrackPartition(partition, batch.Buffer, batch.Work, _ordinalBase);
+        }
+    }
+
+    private void WorkerLoop(object? index)
+    {
+        int worker = (int)index!;
         int seen = 0;
         while (true)
         {
@@ -132,7 +174,7 @@ public sealed class ParallelTracker : IDisposable
             seen = _generation;
             try
             {
-                TakePartitions();
+                Work(worker);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -140,6 +182,12 @@ public sealed class ParallelTracker : IDisposable
             }
             Interlocked.Decrement(ref _busy);
         }
+    }
+
+    private enum Job
+    {
+        Route,
+        Track,
     }
 
     public void Dispose()
