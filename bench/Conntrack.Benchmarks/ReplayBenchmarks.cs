@@ -6,7 +6,7 @@ using Conntrack.Settings;
 
 namespace Conntrack.Benchmarks;
 
-/// <summary>Capture decoding alone, and end to end (pcap → link layer → parse → table). One operation = one packet.</summary>
+/// <summary>Capture decoding alone, and end to end (pcap → link layer → parse → table) on one core and on all. One operation = one packet.</summary>
 [MemoryDiagnoser]
 public class ReplayBenchmarks
 {
@@ -40,5 +40,13 @@ public class ReplayBenchmarks
     {
         using var reader = CaptureReader.Open(new MemoryStream(_capture, writable: false), "bench");
         return ReplayRunner.Run(reader, new ReplayOptions { Settings = _settings }).Packets;
+    }
+
+    /// <summary>The same replay with every core tracking (the table's partitions shared out).</summary>
+    [Benchmark(OperationsPerInvoke = Packets)]
+    public long ReplayAllCores()
+    {
+        using var reader = CaptureReader.Open(new MemoryStream(_capture, writable: false), "bench");
+        return ReplayRunner.Run(reader, new ReplayOptions { Settings = _settings, Threads = Environment.ProcessorCount }).Packets;
     }
 }

@@ -30,6 +30,7 @@ public sealed class ParallelTracker : IDisposable
     private volatile bool _stopping;
     private Exception? _failure;
     private ExceptionDispatchInfo? _meanwhileFailure;
+    private Action? _meanwhile;
 
     public ParallelTracker(ConntrackTable table, int threads)
     {
@@ -56,7 +57,8 @@ public sealed class ParallelTracker : IDisposable
     /// <summary>
     /// Tracks every packet of <paramref name="batch"/>. <paramref name="meanwhile"/> (for example:
     /// reading the next batch into another <see cref="PacketBatch"/>) runs on the calling thread
-    /// while the workers parse this one; it must not touch the table.
+    /// while the workers track the first concurrent segment, or at the end when there is none; it
+    /// must not touch the table.
     /// </summary>
     public void Process(PacketBatch batch, Action? meanwhile = null)
     {
@@ -67,11 +69,16 @@ public sealed class ParallelTracker : IDisposable
         _batch = batch;
         try
         {
-            // Parsing reads nothing tracking changes: the workers parse this batch while the
-            // calling thread runs meanwhile (typically: reading the next one), then helps.
+            // Parsing reads nothing tracking changes: all threads share it out by chunks. Then
+            // the workers start on the first concurrent segment while the calling thread runs
+            // meanwhile (typically: reading the next batch) and joins them after.
             _nextChunk = 0;
-            Dispatch(Job.Route, meanwhile);
+            Dispatch(Job.Route, null);
+            _meanwhile = meanwhile;
             _table.Track(batch.Buffer, batch.Work, this);
+            var pending = _meanwhile;
+            _meanwhile = null;
+            pending?.Invoke();
         }
         finally
         {
@@ -92,7 +99,9 @@ public sealed class ParallelTracker : IDisposable
         ConcurrentPackets += packets;
         _ordinalBase = ordinalBase;
         Array.Clear(_claims);
-        Dispatch(Job.Track, null);
+        var pending = _meanwhile;
+        _meanwhile = null;
+        Dispatch(Job.Track, pending);
     }
 
     /// <summary>Starts the workers on a job, runs <paramref name="meanwhile"/>, joins the job, and waits for the workers.</summary>
