@@ -83,7 +83,7 @@ public static class Workloads
     }
 
     /// <summary>
-    /// Like <see cref="Run"/>, through <see cref="ConntrackTable.ProcessBatch"/> 32 packets at a time,
+    /// Like <see cref="Run"/>, through <see cref="ConntrackTable.ProcessBatch"/> 256 packets at a time,
     /// straight from the arena (no copy). Passes are whole batches.
     /// </summary>
     public static int RunBatched(ConntrackTable table, PacketArena arena, long packets, ref long now)

@@ -611,7 +611,7 @@ public sealed partial class ConntrackTable
     public bool TryGet(in FlowTuple tuple, long now, out EntryView entry)
     {
         var partition = PartitionAt(tuple, now);
-        int node = partition.Find(tuple, now);
+        int node = partition.Find(tuple);
         if (node < 0)
         {
             entry = default;
@@ -625,7 +625,7 @@ public sealed partial class ConntrackTable
     public bool Remove(in FlowTuple tuple, long now)
     {
         var partition = PartitionAt(tuple, now);
-        int node = partition.Find(tuple, now);
+        int node = partition.Find(tuple);
         if (node < 0)
             return false;
         partition.Delete(node >> 1);

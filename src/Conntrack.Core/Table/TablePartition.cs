@@ -154,7 +154,7 @@ internal sealed class TablePartition
                 if (protocol == IpProtocol.IcmpV6 && IcmpTypes.IsUntrackedV6(p.IcmpType))
                     return PacketVerdict.Untracked;
                 if (p.IsIcmpError)
-                    return TrackIcmpError(p, now);
+                    return TrackIcmpError(p);
                 break;
         }
         return TrackFlow(p, ipPacket, now, bucket);
@@ -182,7 +182,7 @@ internal sealed class TablePartition
         while (true)
         {
             var key = p.Tuple;
-            int node = Find(key, now, bucket);
+            int node = Find(key, bucket);
             bucket = -1; // a repeat after a reopen looks up afresh
             bool created = false;
             if (node == Nil)
@@ -281,7 +281,7 @@ internal sealed class TablePartition
     /// ICMP errors (icmp_error_message / nf_conntrack_inet_error): find the connection the quoted
     /// packet belongs to; RELATED without touching the entry, or the <c>error</c> counter.
     /// </summary>
-    private PacketVerdict TrackIcmpError(in PacketInfo p, long now)
+    private PacketVerdict TrackIcmpError(in PacketInfo p)
     {
         if (!p.InnerValid || !p.InnerTuple.TryInvert(out var target))
         {
@@ -289,7 +289,7 @@ internal sealed class TablePartition
             return PacketVerdict.Invalid;
         }
         // The quoted packet travelled the other way, so the entry is found through its inversion.
-        int node = Find(target, now);
+        int node = Find(target);
         // The found tuple is the target itself; the error must be heading where that direction's packets go.
         if (node == Nil || !SameDestination(p.Tuple, target))
         {
@@ -316,9 +316,8 @@ internal sealed class TablePartition
     /// Finds the node (2·slot + direction) whose tuple equals <paramref name="key"/>, reaping expired
     /// entries met on the way (____nf_conntrack_find). Reply nodes are matched without inverting anything.
     /// </summary>
-    public int Find(in FlowTuple key, long now, int bucket = -1)
+    public int Find(in FlowTuple key, int bucket = -1)
     {
-        _ = now;
         if (bucket < 0)
             bucket = BucketOf(key);
     restart:
