@@ -10,8 +10,9 @@ namespace Conntrack.Table;
 /// calling thread between concurrent segments, and held-back events are released in packet order,
 /// so statistics, events, verdicts and the dump are exactly those of one thread. Parsing, which
 /// touches no table state, is shared out by chunks of packets before tracking starts.
-/// The calling thread works too; <c>threads − 1</c> workers spin while a batch is being tracked
-/// and yield between batches. Dispose to stop them.
+/// The calling thread works too and never waits for a worker that has not started: with the other
+/// cores busy it simply does more itself. <c>threads − 1</c> workers spin (yielding) while idle;
+/// dispose the tracker to stop them.
 /// </summary>
 public sealed class ParallelTracker : IDisposable
 {
@@ -25,7 +26,8 @@ public sealed class ParallelTracker : IDisposable
     private long _ordinalBase;
     private int _nextChunk;
     private Job _job;
-    private int _busy;
+    private int _inside;
+    private volatile bool _open;
     private volatile int _generation;
     private volatile bool _stopping;
     private Exception? _failure;
@@ -104,14 +106,18 @@ public sealed class ParallelTracker : IDisposable
         Dispatch(Job.Track, pending);
     }
 
-    /// <summary>Starts the workers on a job, runs <paramref name="meanwhile"/>, joins the job, and waits for the workers.</summary>
+    /// <summary>
+    /// Opens a job to the workers, runs <paramref name="meanwhile"/>, works on the job until
+    /// nothing is left to take, then closes it and waits only for the workers inside it. A worker
+    /// the scheduler has not woken yet is never waited for: the calling thread does its share.
+    /// </summary>
     private void Dispatch(Job job, Action? meanwhile)
     {
         _failure = null;
         _job = job;
         if (_workers.Length > 0)
         {
-            Volatile.Write(ref _busy, _workers.Length);
+            _open = true;
             _generation++;
         }
         try
@@ -123,9 +129,16 @@ public sealed class ParallelTracker : IDisposable
             _meanwhileFailure = ExceptionDispatchInfo.Capture(e);
         }
         Work(0);
-        var spin = default(SpinWait);
-        while (Volatile.Read(ref _busy) > 0)
-            spin.SpinOnce(sleep1Threshold: -1);
+        if (_workers.Length > 0)
+        {
+            // A worker enters (counts itself in, then checks the job is open) the mirror way
+            // round: either it sees the job closed, or this thread sees it inside.
+            _open = false;
+            Interlocked.MemoryBarrier();
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref _inside) > 0)
+                spin.SpinOnce(sleep1Threshold: -1);
+        }
         if (_failure is { } failure)
             throw new InvalidOperationException("a tracking thread failed", failure);
     }
@@ -181,15 +194,19 @@ public sealed class ParallelTracker : IDisposable
             if (_stopping)
                 return;
             seen = _generation;
-            try
+            Interlocked.Increment(ref _inside);
+            if (_open)
             {
-                Work(worker);
+                try
+                {
+                    Work(worker);
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    _failure = e;
+                }
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _failure = e;
-            }
-            Interlocked.Decrement(ref _busy);
+            Interlocked.Decrement(ref _inside);
         }
     }
 
