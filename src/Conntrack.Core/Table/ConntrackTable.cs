@@ -654,19 +654,24 @@ public sealed partial class ConntrackTable
     /// </summary>
     public IReadOnlyList<EntryView> Snapshot(long now)
     {
-        var list = new List<EntryView>(Count);
         if (_epoch == long.MinValue)
-            return list;
+            return [];
         long latest = LatestTime;
         uint latestTick = TickOf(latest);
         uint tick = TickOf(Math.Max(now, latest));
+        // Sort (id, slot) keys rather than the views: creation order without moving 150-byte structs.
+        var keys = new ulong[Count];
+        int live = 0;
         for (int slot = 0; slot < _entries.Length; slot++)
         {
             ref var entry = ref _entries[slot];
             if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.RemainingNanos(tick) > 0)
-                list.Add(View(slot, latest, latestTick));
+                keys[live++] = ((ulong)entry.Id << 32) | (uint)slot;
         }
-        list.Sort(static (a, b) => a.Id.CompareTo(b.Id));
+        Array.Sort(keys, 0, live);
+        var list = new List<EntryView>(live);
+        for (int i = 0; i < live; i++)
+            list.Add(View((int)(uint)keys[i], latest, latestTick));
         return list;
     }
 }
