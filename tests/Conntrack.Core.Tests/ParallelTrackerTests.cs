@@ -121,4 +121,47 @@ public class ParallelTrackerTests
         // One more is refused by the limit, as anywhere else.
         Assert.Equal(PacketFate.Dropped, table.Process(Udp(0x0C000000, 1000), Second).Fate);
     }
+
+    [Fact]
+    public void An_idle_tracker_lets_its_workers_sleep_and_wakes_them_for_the_next_batch()
+    {
+        var table = new ConntrackTable(new ConntrackSettings(), seed: 1);
+        using var tracker = new ParallelTracker(table, 2);
+        var batch = new PacketBatch(table);
+        for (ushort i = 0; i < 500; i++)
+            batch.TryAdd(Udp(0x0A000000u + i, 1000), Second);
+        tracker.Process(batch);
+        Thread.Sleep(100); // past the short spin
+
+        // The worker's CPU time, from the kernel's per-thread accounting (clock ticks).
+        long before = WorkerTicks();
+        Thread.Sleep(500);
+        long used = WorkerTicks() - before;
+        Assert.True(used <= 10, $"an idle worker used {used} ticks in 0.5 s");
+
+        batch.Clear();
+        for (ushort i = 0; i < 500; i++)
+            batch.TryAdd(Udp(0x0B000000u + i, 1000), 2 * Second);
+        tracker.Process(batch);
+        Assert.Equal(1000, table.Count);
+        Assert.Equal(2, tracker.ConcurrentSegments);
+    }
+
+    private static long WorkerTicks()
+    {
+        long ticks = 0;
+        int workers = 0;
+        foreach (var task in Directory.GetDirectories("/proc/self/task"))
+        {
+            if (File.ReadAllText(Path.Combine(task, "comm")).Trim() != "conntrack worke")
+                continue;
+            // Fields after the command's closing parenthesis: state is the 3rd, utime the 14th, stime the 15th.
+            string stat = File.ReadAllText(Path.Combine(task, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            ticks += long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+            workers++;
+        }
+        Assert.Equal(1, workers);
+        return ticks;
+    }
 }

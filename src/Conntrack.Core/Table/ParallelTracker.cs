@@ -11,13 +11,16 @@ namespace Conntrack.Table;
 /// so statistics, events, verdicts and the dump are exactly those of one thread. Parsing, which
 /// touches no table state, is shared out by chunks of packets before tracking starts.
 /// The calling thread works too and never waits for a worker that has not started: with the other
-/// cores busy it simply does more itself. <c>threads − 1</c> workers spin (yielding) while idle;
-/// dispose the tracker to stop them.
+/// cores busy it simply does more itself. <c>threads − 1</c> workers spin briefly between jobs and
+/// sleep when idle; dispose the tracker to stop them.
 /// </summary>
 public sealed class ParallelTracker : IDisposable
 {
     /// <summary>Segments shorter than this are tracked on the calling thread: waking workers costs more.</summary>
     internal const int MinSegment = 64;
+
+    // About 50–100 µs of spinning (the later spins yield the CPU) before an idle worker sleeps.
+    private const int IdleSpins = 100;
 
     private readonly ConntrackTable _table;
     private readonly Thread[] _workers;
@@ -26,7 +29,9 @@ public sealed class ParallelTracker : IDisposable
     private long _ordinalBase;
     private int _nextChunk;
     private Job _job;
+    private readonly object _gate = new();
     private int _inside;
+    private int _sleepers;
     private volatile bool _open;
     private volatile int _generation;
     private volatile bool _stopping;
@@ -119,6 +124,7 @@ public sealed class ParallelTracker : IDisposable
         {
             _open = true;
             _generation++;
+            Wake();
         }
         try
         {
@@ -188,9 +194,7 @@ public sealed class ParallelTracker : IDisposable
         int seen = 0;
         while (true)
         {
-            var spin = default(SpinWait);
-            while (_generation == seen && !_stopping)
-                spin.SpinOnce(sleep1Threshold: -1);
+            WaitForJob(seen);
             if (_stopping)
                 return;
             seen = _generation;
@@ -210,6 +214,39 @@ public sealed class ParallelTracker : IDisposable
         }
     }
 
+    /// <summary>
+    /// Spins briefly (the next job of a replay comes within microseconds), then sleeps until
+    /// <see cref="Wake"/>, so an idle tracker costs no CPU.
+    /// </summary>
+    private void WaitForJob(int seen)
+    {
+        var spin = default(SpinWait);
+        for (int i = 0; i < IdleSpins; i++)
+        {
+            if (_generation != seen || _stopping)
+                return;
+            spin.SpinOnce(sleep1Threshold: -1);
+        }
+        // Count in as a sleeper before the last look: either this thread sees the new job, or
+        // the caller, having published it, sees a sleeper to wake.
+        Interlocked.Increment(ref _sleepers);
+        lock (_gate)
+        {
+            while (_generation == seen && !_stopping)
+                Monitor.Wait(_gate);
+        }
+        Interlocked.Decrement(ref _sleepers);
+    }
+
+    private void Wake()
+    {
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _sleepers) == 0)
+            return;
+        lock (_gate)
+            Monitor.PulseAll(_gate);
+    }
+
     private enum Job
     {
         Route,
@@ -221,6 +258,7 @@ public sealed class ParallelTracker : IDisposable
         if (_stopping)
             return;
         _stopping = true;
+        Wake();
         foreach (var worker in _workers)
             worker.Join();
     }
