@@ -12,7 +12,7 @@ namespace Conntrack.Table;
 /// touches no table state, is shared out by chunks of packets before tracking starts.
 /// The calling thread works too and never waits for a worker that has not started: with the other
 /// cores busy it simply does more itself. <c>threads − 1</c> workers spin briefly between jobs and
-/// sleep when idle; dispose the tracker to stop them.
+/// sleep when idle; dispose the tracker to stop them. One caller at a time, like the table.
 /// </summary>
 public sealed class ParallelTracker : IDisposable
 {
@@ -25,11 +25,11 @@ public sealed class ParallelTracker : IDisposable
     private readonly ConntrackTable _table;
     private readonly Thread[] _workers;
     private readonly int[] _claims = new int[ConntrackTable.PartitionCount];
+    private readonly object _gate = new();
     private PacketBatch? _batch;
     private long _ordinalBase;
     private int _nextChunk;
     private Job _job;
-    private readonly object _gate = new();
     private int _inside;
     private int _sleepers;
     private volatile bool _open;
