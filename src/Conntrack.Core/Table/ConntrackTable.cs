@@ -50,6 +50,7 @@ public sealed partial class ConntrackTable
     private Entry[] _entries;
     private EntryCounters[]? _counters;
     private PacketWork[]? _work;
+    private int[] _order = [];
     private long _ordinal;
     // Written for every packet a reader adds while other threads parse and track: kept on a
     // cache line of its own, so the hash keys and arrays beside it stay shared.
@@ -305,6 +306,8 @@ public sealed partial class ConntrackTable
     {
         long ordinalBase = _ordinal;
         _ordinal += work.Length;
+        if (_order.Length < work.Length)
+            _order = new int[work.Length];
         Span<int> routed = stackalloc int[PartitionCount];
         int i = 0;
         while (i < work.Length)
@@ -340,52 +343,48 @@ public sealed partial class ConntrackTable
                 }
                 if (w.Partition == PacketWork.Raw || (end > i && w.Timestamp >= _gcNextRun))
                     break;
-                parsed++;
+                _order[parsed++] = end;
                 routed[w.Partition]++;
             }
             Reserve(routed);
-            int before = Count;
+            var order = _order.AsSpan(0, parsed);
+            int running = Count;
             if (parallel is not null && parallel.Threads > 1 && parsed >= ParallelTracker.MinSegment
-                && (_max == 0 || before + parsed <= _max) && (_allocationLimit == 0 || before + parsed <= _allocationLimit))
+                && (_max == 0 || running + parsed <= _max) && (_allocationLimit == 0 || running + parsed <= _allocationLimit))
             {
-                TrackConcurrently(work, i, end, parsed, ordinalBase, parallel);
-                int running = before;
-                for (int k = i; k < end; k++)
-                {
-                    ref var w = ref work[k];
-                    if (w.Partition >= 0)
-                    {
-                        running += w.CountDelta;
-                        NotePeak(running, w.Timestamp);
-                    }
-                }
+                TrackConcurrently(work, order, ordinalBase, parallel);
             }
             else
             {
-                TrackInOrder(data, work, i, end, ordinalBase);
+                TrackRun(data, work, order, ordinalBase);
+            }
+            // The peak as one thread would have seen it, packet after packet.
+            foreach (int k in order)
+            {
+                running += work[k].CountDelta;
+                NotePeak(running, work[k].Timestamp);
             }
             i = end;
         }
     }
 
-    private void TrackConcurrently(Span<PacketWork> work, int start, int end, int parsed, long ordinalBase, ParallelTracker parallel)
+    private void TrackConcurrently(Span<PacketWork> work, ReadOnlySpan<int> order, long ordinalBase, ParallelTracker parallel)
     {
         for (int p = 0; p < PartitionCount; p++)
         {
             _listLengths[p] = 0;
-            if (_lists[p] is null || _lists[p].Length < work.Length)
-                _lists[p] = new int[Math.Max(work.Length, WorkChunk)];
+            if (_lists[p] is null || _lists[p].Length < order.Length)
+                _lists[p] = new int[_order.Length];
             _partitions[p].Concurrent = true;
         }
-        for (int k = start; k < end; k++)
+        foreach (int k in order)
         {
             int p = work[k].Partition;
-            if (p >= 0)
-                _lists[p][_listLengths[p]++] = k;
+            _lists[p][_listLengths[p]++] = k;
         }
         try
         {
-            parallel.RunPartitions(ordinalBase, parsed);
+            parallel.RunPartitions(ordinalBase, order.Length);
         }
         finally
         {
@@ -399,48 +398,13 @@ public sealed partial class ConntrackTable
     // entries at the start of their group, so the misses of a group overlap.
     private const int PrefetchGroup = 32;
 
-    /// <summary>Tracks the routed packets of <c>work[start..end)</c> in order on this thread.</summary>
-    private void TrackInOrder(ReadOnlySpan<byte> data, Span<PacketWork> work, int start, int end, long ordinalBase)
-    {
-        for (int k = start; k < Math.Min(start + PrefetchGroup, end); k++)
-        {
-            if (work[k].Partition >= 0)
-                Prefetch.Read(ref _buckets[work[k].Bucket]);
-        }
-        int running = Count;
-        for (int group = start; group < end; group += PrefetchGroup)
-        {
-            int groupEnd = Math.Min(group + PrefetchGroup, end);
-            for (int k = groupEnd; k < Math.Min(groupEnd + PrefetchGroup, end); k++)
-            {
-                if (work[k].Partition >= 0)
-                    Prefetch.Read(ref _buckets[work[k].Bucket]);
-            }
-            for (int k = group; k < groupEnd; k++)
-            {
-                ref var w = ref work[k];
-                if (w.Partition >= 0)
-                    _partitions[w.Partition].PrefetchChain(w.Bucket);
-            }
-            for (int k = group; k < groupEnd; k++)
-            {
-                ref var w = ref work[k];
-                if (w.Partition < 0)
-                    continue;
-                var partition = _partitions[w.Partition];
-                int before = partition.Count;
-                w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + k);
-                running += partition.Count - before;
-                NotePeak(running, w.Timestamp);
-            }
-        }
-    }
-
     /// <summary>Tracks one partition's packets of the current concurrent segment, in order (called from any tracking thread).</summary>
-    internal void TrackPartition(int partition, ReadOnlySpan<byte> data, Span<PacketWork> work, long ordinalBase)
+    internal void TrackPartition(int partition, ReadOnlySpan<byte> data, Span<PacketWork> work, long ordinalBase) =>
+        TrackRun(data, work, _lists[partition].AsSpan(0, _listLengths[partition]), ordinalBase);
+
+    /// <summary>Tracks the listed packets in order, noting how each changed its partition's count.</summary>
+    private void TrackRun(ReadOnlySpan<byte> data, Span<PacketWork> work, ReadOnlySpan<int> order, long ordinalBase)
     {
-        var owner = _partitions[partition];
-        var order = _lists[partition].AsSpan(0, _listLengths[partition]);
         for (int k = 0; k < Math.Min(PrefetchGroup, order.Length); k++)
             Prefetch.Read(ref _buckets[work[order[k]].Bucket]);
         for (int group = 0; group < order.Length; group += PrefetchGroup)
@@ -449,14 +413,18 @@ public sealed partial class ConntrackTable
             for (int k = groupEnd; k < Math.Min(groupEnd + PrefetchGroup, order.Length); k++)
                 Prefetch.Read(ref _buckets[work[order[k]].Bucket]);
             for (int k = group; k < groupEnd; k++)
-                owner.PrefetchChain(work[order[k]].Bucket);
+            {
+                ref var w = ref work[order[k]];
+                _partitions[w.Partition].PrefetchChain(w.Bucket);
+            }
             for (int k = group; k < groupEnd; k++)
             {
                 int index = order[k];
                 ref var w = ref work[index];
-                int before = owner.Count;
-                w.Verdict = owner.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index);
-                w.CountDelta = owner.Count - before;
+                var partition = _partitions[w.Partition];
+                int before = partition.Count;
+                w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index);
+                w.CountDelta = partition.Count - before;
             }
         }
     }

@@ -346,14 +346,19 @@ internal sealed class TablePartition
         if (!Concurrent)
         {
             int max = _table.Max;
-            if (max != 0 && _table.Count > max && !EarlyDrop(original))
+            int total = _table.Count;
+            if (max != 0 && total > max)
             {
-                Count--;
-                _table.NoteTableFull();
-                tableFull = true;
-                return Nil;
+                if (!EarlyDrop(original))
+                {
+                    Count--;
+                    _table.NoteTableFull();
+                    tableFull = true;
+                    return Nil;
+                }
+                total = _table.Count;
             }
-            if (_table.AllocationLimit > 0 && _table.Count > _table.AllocationLimit)
+            if (_table.AllocationLimit > 0 && total > _table.AllocationLimit)
             {
                 Count--;
                 return Nil;
