@@ -346,6 +346,8 @@ public sealed partial class ConntrackTable
                 _order[parsed++] = end;
                 routed[w.Partition]++;
             }
+            // Every segment reserves, concurrent or not, so the array (and the memory a report
+            // shows) is the same for any number of threads.
             Reserve(routed);
             var order = _order.AsSpan(0, parsed);
             int running = Count;
