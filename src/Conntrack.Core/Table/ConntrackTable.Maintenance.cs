@@ -67,8 +67,12 @@ public sealed partial class ConntrackTable
         long max95 = (long)(_max / 100) * 95;
         uint nowTick = TickOf(now);
         int count = Count;
+        int span = _buckets.Length / PartitionCount;
         for (int bucket = _gcBucket; bucket < _buckets.Length; bucket++)
         {
+            var partition = _partitions[bucket / span];
+            if (bucket % span == 0)
+                partition.BeginSweep();
         restart:
             for (int node = _buckets[bucket]; node != -1; node = Next(node))
             {
@@ -85,7 +89,7 @@ public sealed partial class ConntrackTable
                 ref var entry = ref _entries[slot];
                 if (entry.IsExpired(nowTick))
                 {
-                    _partitions[PartitionOfSlot(slot)].Delete(slot);
+                    partition.Delete(slot);
                     count--;
                     expired++;
                     goto restart;
@@ -95,12 +99,15 @@ public sealed partial class ConntrackTable
                 if (earlyDrop && count >= max95 && CanGcEvict(entry))
                 {
                     // gc_worker counts these kills against the same per-run budget as expiries.
-                    _partitions[PartitionOfSlot(slot)].Delete(slot);
+                    partition.Delete(slot);
                     count--;
                     expired++;
                     goto restart;
                 }
+                partition.NoteExpiry(entry.ExpiresTick);
             }
+            if ((bucket + 1) % span == 0)
+                partition.EndSweep();
         }
         _gcBucket = 0;
         long delay = Math.Clamp(nextRun, GcIntervalMin, GcIntervalMax);

@@ -32,6 +32,8 @@ public sealed partial class ConntrackTable
 
     internal static int PartitionOfSlot(int slot) => slot / SlotBlock % PartitionCount;
 
+    internal TablePartition Partition(int index) => _partitions[index];
+
     private readonly IConntrackEventSink? _sink;
     private readonly int[] _buckets;
     private readonly ulong _seed0;
@@ -622,7 +624,10 @@ public sealed partial class ConntrackTable
     /// The live entries at <paramref name="now"/> (expired ones are skipped, as a /proc read would
     /// reap them), in creation order. For dumps and reports, not for the packet path.
     /// </summary>
-    public IReadOnlyList<EntryView> Snapshot(long now)
+    public IReadOnlyList<EntryView> Snapshot(long now) => Snapshot(now, includeExpired: false);
+
+    /// <summary>Like <see cref="Snapshot(long)"/>; with <paramref name="includeExpired"/>, also the expired entries still linked.</summary>
+    internal IReadOnlyList<EntryView> Snapshot(long now, bool includeExpired)
     {
         if (_epoch == long.MinValue)
             return [];
@@ -635,7 +640,7 @@ public sealed partial class ConntrackTable
         for (int slot = 0; slot < _entries.Length; slot++)
         {
             ref var entry = ref _entries[slot];
-            if ((entry.Status & EntryStatus.Confirmed) != 0 && entry.RemainingNanos(tick) > 0)
+            if ((entry.Status & EntryStatus.Confirmed) != 0 && (includeExpired || entry.RemainingNanos(tick) > 0))
                 keys[live++] = ((ulong)entry.Id << 32) | (uint)slot;
         }
         Array.Sort(keys, 0, live);

@@ -37,6 +37,8 @@ internal sealed class TablePartition
     private long _ordinal;
     private DeferredEvent[] _deferred = [];
 
+    private long _sweepNoExpiryBefore = long.MaxValue;
+
     /// <summary>Entries of this partition (the table's count is the sum).</summary>
     public int Count;
 
@@ -60,6 +62,15 @@ internal sealed class TablePartition
 
     /// <summary>Events held back while <see cref="Concurrent"/>, in order.</summary>
     public int DeferredCount;
+
+    // What early drop could find: when there are no unassured entries and none has expired, its
+    // walk of eight chains would change nothing.
+
+    /// <summary>Linked entries without ASSURED.</summary>
+    public int Unassured { get; private set; }
+
+    /// <summary>A time before which no linked entry expires (it may be earlier than the earliest expiry).</summary>
+    public long NoExpiryBefore { get; private set; } = long.MaxValue;
 
     public TablePartition(ConntrackTable table, int index, int stride, int[] buckets, TrackerConfig config, IConntrackEventSink? sink, int randomSeed)
     {
@@ -120,6 +131,14 @@ internal sealed class TablePartition
             Prefetch.Read(ref entry);
             Prefetch.Read(ref entry.Proto);
         }
+    }
+
+    /// <summary>Starts loading the second entry of a bucket's chain (once its first has arrived).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchChainSecond(int bucket)
+    {
+        if (_buckets[bucket] is int head and not Nil && Next(head) is int second and not Nil)
+            Prefetch.Read(ref _entries[second >> 1]);
     }
 
     /// <summary>
@@ -227,7 +246,11 @@ internal sealed class TablePartition
             var statusBefore = entry.Status;
             byte stateBefore = _sink is null ? (byte)0 : ConntrackTable.ProtocolStateValue(entry);
 
+            uint expiresBefore = entry.ExpiresTick;
+
             var verdict = ProtocolDispatch.Track(ref entry, p, ConntrackTable.L4Bytes(ipPacket, p), dir, created, now, NowTick, _config, out long timeout);
+            if (!created && (statusBefore & EntryStatus.Assured) == 0 && (entry.Status & EntryStatus.Assured) != 0)
+                Unassured--;
             switch (verdict)
             {
                 case TrackVerdict.Repeat:
@@ -237,6 +260,8 @@ internal sealed class TablePartition
                 case TrackVerdict.Invalid:
                     if (created)
                         Free(index);
+                    else
+                        NoteExpiry(expiresBefore, entry.ExpiresTick); // an invalid FIN or RST may shorten it
                     return CountInvalid();
                 case TrackVerdict.AcceptAndDelete:
                     Account(index, dir, p.IpLength);
@@ -252,6 +277,10 @@ internal sealed class TablePartition
                         entry.ExpiresTick = NowTick;
                     break;
             }
+            if (created)
+                NoteExpiry(entry.ExpiresTick);
+            else
+                NoteExpiry(expiresBefore, entry.ExpiresTick);
 
             // SEEN_REPLY is set only after the tracker accepted a reply (so the first reply is judged as "unreplied").
             if (dir == 1)
@@ -420,6 +449,8 @@ internal sealed class TablePartition
             return false;
         }
         entry.Status |= EntryStatus.Confirmed;
+        if ((entry.Status & EntryStatus.Assured) == 0)
+            Unassured++;
         entry.NextOriginal = _buckets[originalBucket];
         _buckets[originalBucket] = slot * 2;
         entry.NextReply = _buckets[replyBucket];
@@ -440,6 +471,8 @@ internal sealed class TablePartition
     {
         Emit(ConntrackEventType.Destroy, slot);
         ref var entry = ref _entries[slot];
+        if ((entry.Status & (EntryStatus.Confirmed | EntryStatus.Assured)) == EntryStatus.Confirmed)
+            Unassured--;
         entry.Original.TryInvert(out var reply);
         Unlink(BucketOf(entry.Original), slot * 2);
         Unlink(BucketOf(reply), (slot * 2) + 1);
@@ -475,6 +508,10 @@ internal sealed class TablePartition
     private bool EarlyDrop(in FlowTuple original)
     {
         const int evictionRange = 8; // NF_CT_EVICTION_RANGE
+        // A table full of ASSURED entries, none expired (a SYN flood's case): the kernel walks the
+        // chains and finds nothing; knowing that, skip the walk.
+        if (Unassured == 0 && Now < NoExpiryBefore)
+            return false;
         int first = BucketOf(original);
         int end = _bucketBase + _bucketSpan;
         // The eight chains are independent: start loading all their heads, then their first
@@ -485,10 +522,7 @@ internal sealed class TablePartition
             PrefetchChain(b);
         // Chains hold two nodes on average: fetch the second ones too while the first arrive.
         for (int i = 0, b = first; i < evictionRange; i++, b = b + 1 == end ? _bucketBase : b + 1)
-        {
-            if (_buckets[b] is int head and not Nil && Next(head) is int second and not Nil)
-                Prefetch.Read(ref _entries[second >> 1]);
-        }
+            PrefetchChainSecond(b);
         int bucket = first;
         for (int i = 0; i < evictionRange; i++, bucket = bucket + 1 == end ? _bucketBase : bucket + 1)
         {
@@ -517,6 +551,35 @@ internal sealed class TablePartition
         }
         return false;
     }
+
+    /// <summary>Notes an expiry that may come before every other: a new entry's, or one that was moved earlier.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void NoteExpiry(uint before, uint after)
+    {
+        if ((int)(after - before) < 0)
+            NoteExpiry(after);
+    }
+
+    /// <summary>Notes a linked entry's expiry (its own changes, or the collector meeting it on its walk).</summary>
+    public void NoteExpiry(uint tick)
+    {
+        // The latest time at which the entry surely is not yet expired: one tick early, because
+        // Now lies anywhere within its tick.
+        long at = Now + (((long)(int)(tick - NowTick) - 1) * Entry.TickNanos);
+        if (at < NoExpiryBefore)
+            NoExpiryBefore = at;
+        if (at < _sweepNoExpiryBefore)
+            _sweepNoExpiryBefore = at;
+    }
+
+    /// <summary>The collector starts walking this partition's buckets.</summary>
+    public void BeginSweep() => _sweepNoExpiryBefore = long.MaxValue;
+
+    /// <summary>
+    /// The collector has walked all of this partition's buckets: every linked entry was either met on
+    /// the way or had its expiry noted since, so the earliest of them is known again.
+    /// </summary>
+    public void EndSweep() => NoExpiryBefore = _sweepNoExpiryBefore;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Emit(ConntrackEventType type, int slot)
