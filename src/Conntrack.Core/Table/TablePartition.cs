@@ -201,13 +201,18 @@ internal sealed class TablePartition
         while (true)
         {
             var key = p.Tuple;
+            if (bucket < 0)
+                bucket = BucketOf(key);
             int node = Find(key, bucket);
-            bucket = -1; // a repeat after a reopen looks up afresh
+            int replyBucket = Nil;
             bool created = false;
             if (node == Nil)
             {
-                if (!key.TryInvert(out _))
+                if (!key.TryInvert(out var reply))
                     return CountInvalid();
+                // Confirm walks the reply's chain: start loading its head while the tracker runs.
+                replyBucket = BucketOf(reply);
+                Prefetch.Read(ref _buckets[replyBucket]);
                 // The limit is checked here, before the tracker has judged the packet.
                 int slot = Allocate(key, now, out bool tableFull);
                 if (slot == Nil)
@@ -294,7 +299,7 @@ internal sealed class TablePartition
                     Free(index);
                     return PacketVerdict.Discarded;
                 }
-                if (!Confirm(index))
+                if (!Confirm(index, bucket, replyBucket))
                     return new PacketVerdict(PacketFate.Dropped, ctinfo, Nil);
                 Emit(ConntrackEventType.New, index);
             }
@@ -434,12 +439,9 @@ internal sealed class TablePartition
     /// Inserts both tuples at the head of their chains (__nf_conntrack_confirm), refusing when
     /// either chain is longer than a random limit of 50–79 nodes (stat <c>chaintoolong</c>).
     /// </summary>
-    private bool Confirm(int slot)
+    private bool Confirm(int slot, int originalBucket, int replyBucket)
     {
         ref var entry = ref _entries[slot];
-        entry.Original.TryInvert(out var reply);
-        int originalBucket = BucketOf(entry.Original);
-        int replyBucket = BucketOf(reply);
         int limit = 50 + _random.Next(30);
         if (ChainLength(originalBucket, limit) > limit || ChainLength(replyBucket, limit) > limit)
         {
