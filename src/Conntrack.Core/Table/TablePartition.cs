@@ -250,9 +250,8 @@ internal sealed class TablePartition
             // Only an event listener needs to know whether anything changed.
             var statusBefore = entry.Status;
             byte stateBefore = _sink is null ? (byte)0 : ConntrackTable.ProtocolStateValue(entry);
-
+            // Early drop's knowledge follows what the tracker does to ASSURED and to the expiry.
             uint expiresBefore = entry.ExpiresTick;
-
             var verdict = ProtocolDispatch.Track(ref entry, p, ConntrackTable.L4Bytes(ipPacket, p), dir, created, now, NowTick, _config, out long timeout);
             if (!created && (statusBefore & EntryStatus.Assured) == 0 && (entry.Status & EntryStatus.Assured) != 0)
                 Unassured--;
