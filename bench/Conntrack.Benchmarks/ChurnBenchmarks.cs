@@ -15,6 +15,7 @@ public class ChurnBenchmarks
     private const int Connections = 100_000;
     private const int FullTable = 100_000;
     private ConntrackTable _churn = null!;
+    private ConntrackTable _churnBatched = null!;
     private ConntrackTable _full = null!;
     private PacketArena _connections = null!;
     private PacketArena _syns = null!;
@@ -26,6 +27,7 @@ public class ChurnBenchmarks
         _now = Workloads.Second;
         _connections = Workloads.Connections(Connections);
         _churn = new ConntrackTable(Workloads.Sized(Connections * 2));
+        _churnBatched = new ConntrackTable(Workloads.Sized(Connections * 2));
         _full = new ConntrackTable(Workloads.Sized(FullTable));
         Workloads.Establish(_full, FullTable, _now);
         _syns = Workloads.Syns(FullTable, 1_000_000);
@@ -37,6 +39,14 @@ public class ChurnBenchmarks
         // Every pass is 200 s after the last: each TIME_WAIT entry has expired and is replaced.
         _now += 200 * Workloads.Second;
         return Workloads.Run(_churn, _connections, _connections.Count, ref _now);
+    }
+
+    /// <summary>The same connections through <see cref="ConntrackTable.ProcessBatch"/>.</summary>
+    [Benchmark(OperationsPerInvoke = Connections * 6)]
+    public int ChurnBatched()
+    {
+        _now += 200 * Workloads.Second;
+        return Workloads.RunBatched(_churnBatched, _connections, _connections.Count, ref _now);
     }
 
     [Benchmark(OperationsPerInvoke = 1_000_000)]
