@@ -16,6 +16,15 @@ public class ParallelTrackerTests
         return packet[..length];
     }
 
+    /// <summary>A batch with the first packet of 500 UDP flows.</summary>
+    private static PacketBatch FiveHundredFlows(ConntrackTable table)
+    {
+        var batch = new PacketBatch(table);
+        for (ushort i = 0; i < 500; i++)
+            batch.TryAdd(Udp(0x0A000000u + i, 1000), Second);
+        return batch;
+    }
+
     [Fact]
     public void A_batch_refuses_packets_beyond_its_count_or_its_buffer()
     {
@@ -71,9 +80,7 @@ public class ParallelTrackerTests
     {
         var table = new ConntrackTable(new ConntrackSettings(), seed: 1);
         using var tracker = new ParallelTracker(table, 2);
-        var batch = new PacketBatch(table);
-        for (ushort i = 0; i < 500; i++)
-            batch.TryAdd(Udp(0x0A000000u + i, 1000), Second);
+        var batch = FiveHundredFlows(table);
         int calls = 0;
         int thread = Environment.CurrentManagedThreadId;
         int calledOn = -1;
@@ -127,9 +134,7 @@ public class ParallelTrackerTests
     {
         var table = new ConntrackTable(new ConntrackSettings(), seed: 1);
         using var tracker = new ParallelTracker(table, 2);
-        var batch = new PacketBatch(table);
-        for (ushort i = 0; i < 500; i++)
-            batch.TryAdd(Udp(0x0A000000u + i, 1000), Second);
+        var batch = FiveHundredFlows(table);
         tracker.Process(batch);
         Thread.Sleep(100); // past the short spin
 

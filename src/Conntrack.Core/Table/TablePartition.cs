@@ -210,9 +210,6 @@ internal sealed class TablePartition
             {
                 if (!key.TryInvert(out var reply))
                     return CountInvalid();
-                // Confirm walks the reply's chain: start loading its head while the tracker runs.
-                replyBucket = BucketOf(reply);
-                Prefetch.Read(ref _buckets[replyBucket]);
                 // The limit is checked here, before the tracker has judged the packet.
                 int slot = Allocate(key, now, out bool tableFull);
                 if (slot == Nil)
@@ -224,6 +221,9 @@ internal sealed class TablePartition
                         _sink?.OnAllocationFailure(now, key);
                     return new PacketVerdict(PacketFate.Dropped, CtInfo.Invalid, Nil);
                 }
+                // Confirm walks the reply's chain: start loading its head while the tracker runs.
+                replyBucket = BucketOf(reply);
+                Prefetch.Read(ref _buckets[replyBucket]);
                 node = slot * 2;
                 created = true;
             }
