@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using Conntrack.Analysis.Benchmarking;
+using Conntrack.Benchmarking;
 using Conntrack.Table;
 
 namespace Conntrack.Benchmarks;

@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using Conntrack.Analysis.Replay;
-using Conntrack.Analysis.Scenarios;
+using Conntrack.Replay;
+using Conntrack.Replay.Scenarios;
 using Conntrack.Capture;
 using Conntrack.Settings;
 

@@ -9,12 +9,12 @@ namespace Conntrack.Cli.Tests;
 /// <summary>The doctor and snapshot commands as a user runs them.</summary>
 public class DoctorCommandTests(ITestOutputHelper output)
 {
-    /// <summary>The doctor's fixture snapshots (tests/Conntrack.Host.Tests/Fixtures), found above the test assembly.</summary>
+    /// <summary>The doctor's fixture snapshots (tests/Conntrack.TestData/Snapshots), found above the test assembly.</summary>
     internal static string Fixture(string name)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            string candidate = Path.Combine(dir.FullName, "tests", "Conntrack.Host.Tests", "Fixtures", name);
+            string candidate = Path.Combine(dir.FullName, "tests", "Conntrack.TestData", "Snapshots", name);
             if (Directory.Exists(candidate))
                 return candidate;
         }

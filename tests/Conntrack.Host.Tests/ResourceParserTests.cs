@@ -1,3 +1,4 @@
+using Conntrack.TestData;
 using Conntrack.Host.Parsing;
 using Conntrack.Host.Resources;
 using Conntrack.Host.Sysctls;
@@ -80,7 +81,7 @@ public class ResourceParserTests
     [Fact]
     public void Settings_reader_maps_2_6_names_and_reports_values_the_engine_refuses()
     {
-        using var dir = new Support.TempDir();
+        using var dir = new TempDir();
         dir.File("proc/sys/net/ipv4/netfilter/ip_conntrack_max", "65536\n");
         dir.File("proc/sys/net/ipv4/netfilter/ip_conntrack_count", "36752\n");
         dir.File("proc/sys/net/ipv4/netfilter/ip_conntrack_buckets", "8192\n");
@@ -106,7 +107,7 @@ public class ResourceParserTests
     public void Settings_reader_reports_garbage_files_and_keeps_defaults()
     {
         var issues = new ParseIssueLog();
-        var s = HostSettingsReader.Read(Support.Fixture("garbage"), issues);
+        var s = HostSettingsReader.Read(Conntrack.TestData.Snapshots.Path("garbage"), issues);
         Assert.Null(s.Max);
         Assert.Null(s.Count);
         Assert.Equal(432000, s.Settings.Get("nf_conntrack_tcp_timeout_established"));

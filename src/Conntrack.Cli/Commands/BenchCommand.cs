@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Conntrack.Analysis.Benchmarking;
+using Conntrack.Benchmarking;
 using Conntrack.Cli.Output;
 using Spectre.Console;
 using SpectreTable = Spectre.Console.Table;

@@ -1,5 +1,6 @@
+using Conntrack.Reporting;
 using System.CommandLine;
-using Conntrack.Analysis.Doctor;
+using Conntrack.Doctor;
 using Conntrack.Cli.Output;
 using Conntrack.Host;
 
@@ -65,7 +66,7 @@ internal static class DoctorCommand
             }
             else
             {
-                DoctorReport.Render(ReportWriter.CreateConsole(toStderr: false), diagnosis);
+                DoctorTextReport.Render(ReportWriter.CreateConsole(toStderr: false), diagnosis);
             }
             return ExitCodes.Success;
         }));

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Conntrack.Analysis.Scenarios;
+using Conntrack.Replay.Scenarios;
 
 namespace Conntrack.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Conntrack.Analysis.Memory;
+using Conntrack.Replay.Memory;
 
 namespace Conntrack.Cli.Commands;
 

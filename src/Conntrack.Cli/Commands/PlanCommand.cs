@@ -1,7 +1,8 @@
+using Conntrack.Reporting;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using Conntrack.Analysis.Planning;
+using Conntrack.Replay.Planning;
 using Conntrack.Capture;
 using Conntrack.Cli.Output;
 
@@ -34,7 +35,7 @@ internal static class PlanCommand
             if (parse.GetValue(json))
                 WriteJson(plan);
             else
-                PlanReport.Render(ReportWriter.CreateConsole(toStderr: false), plan, settings);
+                PlanTextReport.Render(ReportWriter.CreateConsole(toStderr: false), plan, settings);
             return ExitCodes.Success;
         }));
         return command;

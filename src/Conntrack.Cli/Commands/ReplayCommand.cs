@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Conntrack.Analysis.Replay;
+using Conntrack.Replay;
 using Conntrack.Capture;
 using Conntrack.Cli.Output;
 

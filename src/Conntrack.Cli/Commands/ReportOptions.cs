@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Conntrack.Analysis.KernelLog;
+using Conntrack.Replay.KernelLog;
 
 namespace Conntrack.Cli.Commands;
 
@@ -45,9 +45,9 @@ internal sealed class ReportOptions
 
     public LogStyle LogStyle(ParseResult parse) => parse.GetValue(LogStyleOption) switch
     {
-        "3.x" => Analysis.KernelLog.LogStyle.Linux3,
-        "2.6" => Analysis.KernelLog.LogStyle.Linux26,
-        "2.4" => Analysis.KernelLog.LogStyle.IpConntrack,
-        _ => Analysis.KernelLog.LogStyle.Modern,
+        "3.x" => Replay.KernelLog.LogStyle.Linux3,
+        "2.6" => Replay.KernelLog.LogStyle.Linux26,
+        "2.4" => Replay.KernelLog.LogStyle.IpConntrack,
+        _ => Replay.KernelLog.LogStyle.Modern,
     };
 }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Conntrack.Analysis.Doctor;
+using Conntrack.Doctor;
 using Conntrack.Host;
 
 namespace Conntrack.Cli.Commands;

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using Conntrack.Analysis.Memory;
-using Conntrack.Analysis.Replay;
+using Conntrack.Replay.Memory;
+using Conntrack.Replay;
 using Conntrack.Cli.Commands;
-using Conntrack.Analysis.Reporting;
+using Conntrack.Reporting;
 using Conntrack.Formats;
 using Conntrack.Settings;
 using Spectre.Console;
@@ -35,7 +35,7 @@ internal static class ReportWriter
             summaryStream.Flush();
             return;
         }
-        HumanReport.Render(CreateConsole(toStderr: dump is not null), result, settings, profile);
+        ReplayTextReport.Render(CreateConsole(toStderr: dump is not null), result, settings, profile);
     }
 
     /// <summary>A console that writes plain text (no colours, 100 columns) when redirected, as a pipe or a file wants.</summary>

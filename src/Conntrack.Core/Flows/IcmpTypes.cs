@@ -6,18 +6,24 @@ public static class IcmpTypes
     /// <summary>Reply type for an ICMP query type (the kernel's <c>invmap</c>), or -1.</summary>
     public static int InverseV4(byte type) => type switch
     {
-        8 => 0, 0 => 8,
-        13 => 14, 14 => 13,
-        15 => 16, 16 => 15,
-        17 => 18, 18 => 17,
+        8 => 0,
+        0 => 8,
+        13 => 14,
+        14 => 13,
+        15 => 16,
+        16 => 15,
+        17 => 18,
+        18 => 17,
         _ => -1,
     };
 
     /// <summary>Reply type for an ICMPv6 query type, or -1 (echo 128/129, node information 139/140).</summary>
     public static int InverseV6(byte type) => type switch
     {
-        128 => 129, 129 => 128,
-        139 => 140, 140 => 139,
+        128 => 129,
+        129 => 128,
+        139 => 140,
+        140 => 139,
         _ => -1,
     };
 

@@ -1,4 +1,4 @@
-using Conntrack.Analysis.Replay;
+using Conntrack.Replay;
 using Conntrack.Capture;
 using Conntrack.Formats;
 using Conntrack.KernelParity.Tests.Comparison;

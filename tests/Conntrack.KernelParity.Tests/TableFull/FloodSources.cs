@@ -1,5 +1,5 @@
 using Conntrack.Packets;
-using Conntrack.Analysis.Scenarios;
+using Conntrack.Replay.Scenarios;
 
 namespace Conntrack.KernelParity.Tests.TableFull;
 

@@ -1,4 +1,4 @@
-using Conntrack.Analysis.Scenarios;
+using Conntrack.Replay.Scenarios;
 
 namespace Conntrack.KernelParity.Tests.TableFull;
 

@@ -1,0 +1,122 @@
+using Conntrack.Flows;
+using Conntrack.Packets;
+using Conntrack.Protocols;
+using Conntrack.Settings;
+using Conntrack.Table;
+
+namespace Conntrack.Benchmarking;
+
+/// <summary>
+/// The naive tracker every figure is compared with: the same parser and protocol trackers, but
+/// entries found through a <see cref="Dictionary{TKey, TValue}"/> holding both directions' tuples.
+/// No collector (expired entries are reaped when looked up) and no early drop: a full table drops.
+/// </summary>
+internal sealed class DictionaryConntrackTable
+{
+    private readonly Dictionary<FlowTuple, int> _index;
+    private readonly TrackerConfig _config;
+    private readonly int _max;
+    private readonly Stack<int> _free = new();
+    private Entry[] _entries;
+    private int _used;
+    private long _epoch = long.MinValue;
+
+    public DictionaryConntrackTable(ConntrackSettings settings, int expectedFlows)
+    {
+        _config = new TrackerConfig(settings);
+        _max = (int)settings.Max;
+        _index = new Dictionary<FlowTuple, int>(expectedFlows * 2);
+        _entries = new Entry[Math.Max(16, expectedFlows)];
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>Tracks one IP packet; false when it was invalid or dropped.</summary>
+    public bool Process(ReadOnlySpan<byte> ipPacket, long now)
+    {
+        if (_epoch == long.MinValue)
+            _epoch = now;
+        uint tick = (uint)((now - _epoch) / Entry.TickNanos);
+        PacketParser.Parse(ipPacket, 0, out var p);
+        if (p.Status != ParseStatus.Ok || (p.Tuple.Protocol == IpProtocol.Tcp && !TcpTracker.IsValidPacket(p)))
+            return false;
+        var key = p.Tuple;
+        for (int attempt = 0; attempt < 2; attempt++)
+        {
+            int node = -1;
+            if (_index.TryGetValue(key, out int found))
+            {
+                if (!_entries[found >> 1].IsExpired(tick))
+                    node = found;
+                else
+                    Remove(found >> 1);
+            }
+            bool created = false;
+            if (node < 0)
+            {
+                if (!key.TryInvert(out _) || (_max > 0 && Count >= _max))
+                    return false;
+                int slot = _free.Count > 0 ? _free.Pop() : NewSlot();
+                ref var fresh = ref _entries[slot];
+                fresh = default;
+                fresh.Original = key;
+                fresh.ExpiresTick = tick;
+                if (!ProtocolDispatch.NewEntryAccepted(ref fresh, p, now, _config))
+                {
+                    _free.Push(slot);
+                    return false;
+                }
+                node = slot * 2;
+                created = true;
+            }
+            ref var entry = ref _entries[node >> 1];
+            int dir = node & 1;
+            var verdict = ProtocolDispatch.Track(ref entry, p, ConntrackTable.L4Bytes(ipPacket, p), dir, created, now, tick, _config, out long timeout);
+            switch (verdict)
+            {
+                case TrackVerdict.Repeat:
+                    Remove(node >> 1);
+                    continue;
+                case TrackVerdict.Invalid:
+                    if (created)
+                        _free.Push(node >> 1);
+                    return false;
+                case TrackVerdict.AcceptAndDelete:
+                    if (!created)
+                        Remove(node >> 1);
+                    return true;
+                case TrackVerdict.Accept:
+                    entry.Refresh(tick, timeout);
+                    break;
+            }
+            if (dir == 1)
+                entry.Status |= EntryStatus.SeenReply;
+            if (created)
+            {
+                key.TryInvert(out var reply);
+                _index[key] = node;
+                _index[reply] = node + 1;
+                Count++;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private int NewSlot()
+    {
+        if (_used == _entries.Length)
+            Array.Resize(ref _entries, _entries.Length * 2);
+        return _used++;
+    }
+
+    private void Remove(int slot)
+    {
+        ref var entry = ref _entries[slot];
+        entry.Original.TryInvert(out var reply);
+        _index.Remove(entry.Original);
+        _index.Remove(reply);
+        _free.Push(slot);
+        Count--;
+    }
+}

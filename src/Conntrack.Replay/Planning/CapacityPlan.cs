@@ -1,0 +1,29 @@
+using Conntrack.Replay.Memory;
+
+namespace Conntrack.Replay.Planning;
+
+/// <summary>The smallest safe table for a capture, what it costs, and what shorter timeouts would do.</summary>
+public sealed record CapacityPlan
+{
+    /// <summary>Entries the traffic needs with no limit at all (peak of an unlimited table).</summary>
+    public required int UnlimitedPeak { get; init; }
+
+    /// <summary>Smallest <c>nf_conntrack_max</c> that dropped nothing (early drop may still have evicted unassured entries).</summary>
+    public required int SmallestSafeMax { get; init; }
+
+    public required double Headroom { get; init; }
+    public required int RecommendedMax { get; init; }
+    public required int RecommendedBuckets { get; init; }
+    public required ConntrackMemoryEstimate MemoryAtRecommended { get; init; }
+    public required MemoryProfile MemoryProfile { get; init; }
+
+    /// <summary>Every limit tried, in the order tried: its drops and early drops.</summary>
+    public required IReadOnlyList<PlanCandidate> Candidates { get; init; }
+
+    /// <summary>Peak of an unlimited table with one timeout shortened.</summary>
+    public required IReadOnlyList<TimeoutWhatIf> TimeoutWhatIfs { get; init; }
+}
+
+public readonly record struct PlanCandidate(int Max, long Drops, long EarlyDrops, int Peak);
+
+public readonly record struct TimeoutWhatIf(string Setting, long CurrentSeconds, long ProposedSeconds, int Peak, int UnlimitedPeak);

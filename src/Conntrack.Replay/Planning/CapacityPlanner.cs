@@ -1,0 +1,120 @@
+using Conntrack.Replay.Memory;
+using Conntrack.Capture;
+using Conntrack.Settings;
+
+namespace Conntrack.Replay.Planning;
+
+/// <summary>
+/// Finds the smallest <c>nf_conntrack_max</c> under which a capture drops nothing, by replaying it
+/// once per candidate (several candidates at a time, one per core), then adds headroom, sizes the
+/// buckets the way the kernel likes (max = buckets, rounded to 512) and prices the result.
+/// </summary>
+public static class CapacityPlanner
+{
+    /// <summary>Shorter values an operator would consider for the timeouts that usually fill tables.</summary>
+    private static readonly (string Setting, long Seconds)[] WhatIfs =
+    [
+        ("nf_conntrack_tcp_timeout_established", 86400),
+        ("nf_conntrack_tcp_timeout_established", 3600),
+        ("nf_conntrack_tcp_timeout_time_wait", 30),
+        ("nf_conntrack_udp_timeout", 10),
+        ("nf_conntrack_udp_timeout_stream", 60),
+    ];
+
+    // One hash key for every candidate, so they differ only in the limit.
+    private const ulong PlanningSeed = 0x5EED;
+
+    public static CapacityPlan Plan(Func<CaptureReader> open, ConntrackSettings baseline, double headroom, MemoryProfile profile, int parallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(baseline);
+        int workers = parallelism > 0 ? parallelism : Environment.ProcessorCount;
+        var candidates = new List<PlanCandidate>();
+
+        // An unlimited table shows what the traffic needs; the what-ifs run beside it.
+        var jobs = new List<ConntrackSettings> { WithMax(baseline, 0) };
+        foreach (var (setting, seconds) in WhatIfs)
+        {
+            var s = WithMax(baseline, 0);
+            s.Set(setting, Math.Min(seconds, baseline.Get(setting)));
+            jobs.Add(s);
+        }
+        var peaks = Run(open, jobs, workers);
+        int unlimitedPeak = peaks[0].Peak;
+        var whatIfs = WhatIfs.Select((w, i) => new TimeoutWhatIf(w.Setting, baseline.Get(w.Setting), Math.Min(w.Seconds, baseline.Get(w.Setting)), peaks[i + 1].Peak, unlimitedPeak))
+            .Where(w => w.ProposedSeconds < w.CurrentSeconds).ToList();
+
+        // k-ary search for the smallest limit with no drops in (lo, hi]; hi is safe by construction.
+        int lo = 0, hi = Math.Max(1, unlimitedPeak);
+        while (hi - lo > 1)
+        {
+            int k = Math.Min(workers, hi - lo - 1);
+            var limits = Enumerable.Range(1, k).Select(i => lo + (int)((long)(hi - lo) * i / (k + 1))).Distinct().ToList();
+            var results = Run(open, limits.Select(m => WithMax(baseline, m)).ToList(), workers);
+            for (int i = 0; i < limits.Count; i++)
+                candidates.Add(new PlanCandidate(limits[i], results[i].Drops, results[i].EarlyDrops, results[i].Peak));
+            int firstSafe = Array.FindIndex(results, r => r.Drops == 0);
+            if (firstSafe < 0)
+            {
+                lo = limits[^1];
+            }
+            else
+            {
+                hi = limits[firstSafe];
+                lo = firstSafe > 0 ? limits[firstSafe - 1] : lo;
+            }
+        }
+        int smallest = hi;
+        int recommended = (int)Math.Min(int.MaxValue, Math.Ceiling(smallest * (1 + headroom)));
+        int buckets = (int)ConntrackMemoryModel.RoundBuckets(recommended);
+        recommended = Math.Max(recommended, 1);
+        return new CapacityPlan
+        {
+            UnlimitedPeak = unlimitedPeak,
+            SmallestSafeMax = smallest,
+            Headroom = headroom,
+            RecommendedMax = recommended,
+            RecommendedBuckets = buckets,
+            MemoryAtRecommended = ConntrackMemoryModel.Estimate(recommended, buckets, profile, UsesExtensions(baseline)),
+            MemoryProfile = profile,
+            Candidates = candidates,
+            TimeoutWhatIfs = whatIfs,
+        };
+    }
+
+    public static bool UsesExtensions(ConntrackSettings s) =>
+        ConntrackMemoryModel.UsesExtensions(s.Get("nf_conntrack_acct"), s.Get("nf_conntrack_timestamp"), s.Get("nf_conntrack_events"));
+
+    private static ConntrackSettings WithMax(ConntrackSettings baseline, int max)
+    {
+        var s = baseline.Clone();
+        s.Max = max;
+        return s;
+    }
+
+    private readonly record struct Outcome(int Peak, long Drops, long EarlyDrops);
+
+    private static Outcome[] Run(Func<CaptureReader> open, List<ConntrackSettings> jobs, int workers)
+    {
+        var outcomes = new Outcome[jobs.Count];
+        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+        {
+            using var reader = open();
+            var r = ReplayRunner.Run(reader, new ReplayOptions { Settings = jobs[i], HashSeed = PlanningSeed });
+            outcomes[i] = new Outcome(r.PeakEntries, r.Statistics.Drop, r.Statistics.EarlyDrop);
+        });
+        return outcomes;
+    }
+
+    /// <summary>The plan as files an operator can drop in place.</summary>
+    public static string ConfigurationText(CapacityPlan plan) =>
+        $"""
+        # /etc/sysctl.d/90-conntrack.conf  (apply now: sysctl --system)
+        net.netfilter.nf_conntrack_max = {plan.RecommendedMax}
+        net.netfilter.nf_conntrack_buckets = {plan.RecommendedBuckets}
+
+        # /etc/modprobe.d/nf_conntrack.conf  (bucket count at module load / boot)
+        options nf_conntrack hashsize={plan.RecommendedBuckets}
+
+        """;
+}
