@@ -1,50 +1,65 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using Conntrack.Capture;
+using Conntrack.Cli.Input;
 using Conntrack.Settings;
 
 namespace Conntrack.Cli;
 
-/// <summary>Turns expected failures (bad input) into one line on stderr and exit code 2.</summary>
+/// <summary>Turns every failure into one line on stderr: exit code 2 for bad input, 1 when the work was done but its output could not be written.</summary>
 internal static class CliErrors
 {
     public static int Guard(Func<int> action)
     {
+        ArgumentNullException.ThrowIfNull(action);
         try
         {
             return action();
         }
-        catch (CaptureFormatException e)
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.Count > 0)
         {
-            return Fail(e.Message);
+            return Guard(() => throw e.Flatten().InnerExceptions[0]);
         }
-        catch (SettingsException e)
+        catch (OutputFailedException e)
         {
-            return Fail(e.Message);
+            return Fail(e.Message, ExitCodes.Failure);
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (BadInputLine(e) is { } line)
         {
-            return Fail($"{e.FileName ?? "file"}: no such file");
+            return Fail(line, ExitCodes.BadInput);
         }
-        catch (DirectoryNotFoundException e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Fail(e.Message);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            return Fail(e.Message);
-        }
-        catch (IOException e)
-        {
-            return Fail(e.Message);
-        }
-        catch (ArgumentException e)
-        {
-            return Fail(e.Message);
+            // A bug, not bad input: still one line, never a stack trace on the user's terminal.
+            return Fail($"internal error: {e.GetType().Name}: {e.Message}", ExitCodes.Failure);
         }
     }
 
-    private static int Fail(string message)
+    /// <summary>The first parse error, as one line (the library's help text is not printed).</summary>
+    public static int ParseFailed(ParseResult parse)
     {
-        Console.Error.WriteLine($"ctnet: {message}");
-        return ExitCodes.BadInput;
+        ArgumentNullException.ThrowIfNull(parse);
+        var error = parse.Errors[0];
+        string hint = error.SymbolResult is CommandResult { Command: var command } ? $" (see {CommandPath(command)} --help)" : "";
+        return Fail(error.Message + hint, ExitCodes.BadInput);
+    }
+
+    private static string? BadInputLine(Exception e) => e switch
+    {
+        UsageException or CaptureFormatException or SettingsException => e.Message,
+        FileNotFoundException f => $"{f.FileName ?? "file"}: no such file",
+        DirectoryNotFoundException or UnauthorizedAccessException or IOException => e.Message,
+        ArgumentException => e.Message,
+        _ => null,
+    };
+
+    private static string CommandPath(Command command) =>
+        command.Parents.OfType<Command>().FirstOrDefault() is { } parent and not RootCommand ? $"{CommandPath(parent)} {command.Name}"
+        : command is RootCommand ? "ctnet" : $"ctnet {command.Name}";
+
+    private static int Fail(string message, int exitCode)
+    {
+        Console.Error.WriteLine($"ctnet: {OneLine.Of(message)}");
+        return exitCode;
     }
 }

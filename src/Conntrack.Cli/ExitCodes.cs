@@ -4,8 +4,10 @@ namespace Conntrack.Cli;
 internal static class ExitCodes
 {
     public const int Success = 0;
+
+    /// <summary>The work ran but an output file could not be written (disk full, …), or ctnet failed itself.</summary>
     public const int Failure = 1;
 
-    /// <summary>Bad input: not a capture, unreadable file, bad setting.</summary>
+    /// <summary>Bad input: a refused option value, not a capture, an unreadable file, a bad setting.</summary>
     public const int BadInput = 2;
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Conntrack.Cli.Commands;
+using Conntrack.Cli.Input;
 
 namespace Conntrack.Cli;
 
@@ -17,6 +19,11 @@ internal static class Program
             PlanCommand.Create(),
             BenchCommand.Create(),
         };
-        return root.Parse(args).Invoke();
+        OptionParsing.Harden(root);
+        var parse = root.Parse(args);
+        // --help clears parse errors and runs normally; any other error is one line, exit code 2.
+        if (parse.Errors.Count > 0 && parse.Action is ParseErrorAction)
+            return CliErrors.ParseFailed(parse);
+        return CliErrors.Guard(() => parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
     }
 }

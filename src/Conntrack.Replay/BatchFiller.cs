@@ -26,6 +26,7 @@ internal sealed class BatchFiller(CaptureReader reader, ReplayOptions options, C
     private bool _started;
 
     public readonly long[] Skipped = new long[3];
+    public readonly SortedSet<LinkType> UnsupportedLinkTypes = [];
     public long Records;
     public long Last;
     /// <summary>True once the reader has no more records (a held-back record may still be pending).</summary>
@@ -57,6 +58,8 @@ internal sealed class BatchFiller(CaptureReader reader, ReplayOptions options, C
             var status = LinkLayer.TryGetNetworkLayer(record.LinkType, record.Data, out var network);
             if (status != LinkDecodeStatus.Ok)
             {
+                if (status == LinkDecodeStatus.UnsupportedLinkType)
+                    UnsupportedLinkTypes.Add(record.LinkType);
                 Skipped[status switch
                 {
                     LinkDecodeStatus.NotIp => (int)SkipReason.NotIp,

@@ -40,6 +40,9 @@ public sealed class ReplayResult
     public long DiscardedPackets { get; init; }
 
     public required IReadOnlyDictionary<SkipReason, long> Skipped { get; init; }
+
+    /// <summary>The link types of the frames skipped as <see cref="SkipReason.UnsupportedLinkType"/>, in numeric order.</summary>
+    public IReadOnlyList<LinkType> UnsupportedLinkTypes { get; init; } = [];
     public required CaptureIssues CaptureIssues { get; init; }
 
     /// <summary>Live entries at the last packet's timestamp.</summary>

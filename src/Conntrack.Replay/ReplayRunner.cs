@@ -83,6 +83,7 @@ public static class ReplayRunner
             HeldFragments = run.Held,
             DiscardedPackets = run.Discarded,
             Skipped = skippedMap,
+            UnsupportedLinkTypes = [.. filler.UnsupportedLinkTypes],
             CaptureIssues = reader.Issues,
             FinalEntries = finalEntries,
             Timeline = timeline,

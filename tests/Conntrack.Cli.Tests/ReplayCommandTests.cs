@@ -136,7 +136,7 @@ public class ReplayCommandTests
         Assert.Equal(100, b.RootElement.GetProperty("peak_entries").GetInt64());
 
         var zero = CtnetProcess.Run("replay", Capture("ndpi_synscan.pcap"), "--threads", "0");
-        Assert.Equal(1, zero.ExitCode); // a usage error, as for any option value the parser refuses
+        Assert.Equal(2, zero.ExitCode); // bad input, as for any option value the parser refuses
         Assert.Contains("--threads", zero.Stderr, StringComparison.Ordinal);
     }
 

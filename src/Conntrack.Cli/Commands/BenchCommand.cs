@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Conntrack.Benchmarking;
+using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
 using Spectre.Console;
 using SpectreTable = Spectre.Console.Table;
@@ -14,13 +15,12 @@ internal static class BenchCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
-        var flows = new Option<int>("--flows") { Description = "Flows in the large table (default 1,000,000).", DefaultValueFactory = _ => 1_000_000 };
+        var flows = new Option<int>("--flows") { Description = "Flows in the large table, 1000 to 50000000 (default 1,000,000).", DefaultValueFactory = _ => 1_000_000 }
+            .ParsedBy((option, text) => (int)ValueParsers.Whole(1000, 50_000_000)(option, text));
         var command = new Command("bench", "Measure packets per second, bytes per flow and allocations on this machine, against a naive Dictionary-based tracker.") { json, flows };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             int large = parse.GetValue(flows);
-            if (large is < 1000 or > 50_000_000)
-                throw new ArgumentException($"--flows {large}: expected 1000..50000000");
             bool asJson = parse.GetValue(json);
             var figures = QuickBench.Run(large, asJson || Console.IsErrorRedirected ? null : step => Console.Error.WriteLine($"ctnet bench: {step}"));
             if (asJson)

@@ -22,6 +22,8 @@ internal static class DemoCommand
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var settings = settingsOptions.Build(parse, ScenarioCatalog.DemoSettings());
+            var profile = memoryOptions.MemoryProfile(parse);
+            int allocationLimit = memoryOptions.AllocationLimit(parse);
             using var capture = new MemoryStream();
             ScenarioCatalog.Generate(capture, "demo", parse.GetValue(seed));
             capture.Position = 0;
@@ -31,9 +33,9 @@ internal static class DemoCommand
                 Settings = settings,
                 LogStyle = reportOptions.LogStyle(parse),
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
-                AllocationLimit = memoryOptions.AllocationLimit(parse),
+                AllocationLimit = allocationLimit,
             });
-            ReportWriter.Write(result, settings, parse, reportOptions, memoryOptions.MemoryProfile(parse), dump: null);
+            ReportWriter.Write(result, settings, parse, reportOptions, profile, dump: null);
             return ExitCodes.Success;
         }));
         return command;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using Conntrack.Cli.Input;
+using Conntrack.Cli.Output;
 using Conntrack.Replay.Scenarios;
 
 namespace Conntrack.Cli.Commands;
@@ -7,51 +9,58 @@ namespace Conntrack.Cli.Commands;
 /// <summary><c>ctnet gen SCENARIO --out FILE</c>: write a deterministic generated capture.</summary>
 internal static class GenCommand
 {
+    private const long Second = 1_000_000_000;
+
     public static Command Create()
     {
         var scenario = new Argument<string>("SCENARIO")
         {
             Description = "One of: " + string.Join(", ", ScenarioCatalog.All.Select(s => $"{s.Name} ({s.Description})")),
-        };
-        scenario.AcceptOnlyFromAmong([.. ScenarioCatalog.All.Select(s => s.Name)]);
-        var output = new Option<string>("--out") { Description = "Capture file to write (pcap, nanosecond timestamps, Ethernet).", Required = true, HelpName = "FILE" };
+        }.ParsedBy(ValueParsers.OneOf([.. ScenarioCatalog.All.Select(s => s.Name)]));
+        var output = new Option<string>("--out") { Description = "Capture file to write (pcap, nanosecond timestamps, Ethernet).", Required = true, HelpName = "FILE" }
+            .ParsedBy(OutputFile.Require);
         var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same file.", DefaultValueFactory = _ => 1 };
-        var rate = new Option<double>("--rate") { Description = "New flows per second (scenario default when omitted)." };
-        var duration = new Option<string>("--duration") { Description = "Length of the capture: 90s, 10m, 2h (default 60s).", DefaultValueFactory = _ => "60s" };
-        var clients = new Option<int>("--clients") { Description = "Number of client hosts (scenario default when omitted)." };
+        var rate = new Option<double?>("--rate") { Description = $"New flows per second (scenario default when omitted; at most {ScenarioCatalog.MaxRate:0}, and rate × duration at most {ScenarioCatalog.MaxFlows:0} flows)." }
+            .ParsedBy(ValueParsers.Positive(ScenarioCatalog.MaxRate, "flows per second"));
+        var duration = new Option<long>("--duration") { Description = "Length of the capture: 90s, 10m, 2h, 1d (default 60s).", DefaultValueFactory = _ => 60 * Second, HelpName = "LENGTH" }
+            .ParsedBy(ValueParsers.Duration(ScenarioCatalog.MaxDuration));
+        var clients = new Option<int?>("--clients") { Description = $"Number of client hosts (scenario default when omitted; at most {ScenarioCatalog.MaxClients})." }
+            .ParsedBy((option, text) => (int)ValueParsers.Whole(1, ScenarioCatalog.MaxClients)(option, text));
         var command = new Command("gen", "Generate realistic, deterministic traffic as a pcap.") { scenario, output, seed, rate, duration, clients };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            long length = ParseDuration(parse.GetRequiredValue(duration));
+            string name = parse.GetRequiredValue(scenario);
+            double? flowsPerSecond = parse.GetValue(rate);
+            int? hosts = parse.GetValue(clients);
+            long length = parse.GetValue(duration);
+            CheckScenarioTakes(name, flowsPerSecond, hosts, length);
             string path = parse.GetRequiredValue(output);
-            using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-            long packets = ScenarioCatalog.Generate(file, parse.GetRequiredValue(scenario), parse.GetValue(seed),
-                parse.GetValue(rate), parse.GetValue(clients), length);
-            Console.Error.WriteLine($"ctnet: wrote {packets.ToString("N0", CultureInfo.InvariantCulture)} packets ({file.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes) to {path}");
+            long packets = 0, bytes = 0;
+            ReportWriter.WriteFile(output.Name, path, file =>
+            {
+                packets = ScenarioCatalog.Generate(file, name, parse.GetValue(seed), flowsPerSecond, hosts, length);
+                bytes = file.Length;
+            });
+            Console.Error.WriteLine($"ctnet: wrote {packets.ToString("N0", CultureInfo.InvariantCulture)} packets ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes) to {OneLine.Of(path)}");
             return ExitCodes.Success;
         }));
         return command;
     }
 
-    /// <summary>"90", "90s", "10m", "2h", "1d" → nanoseconds.</summary>
-    public static long ParseDuration(string text)
+    /// <summary>Refuses what the scenario would ignore or what would outgrow <see cref="ScenarioCatalog.MaxFlows"/>, before a byte is written.</summary>
+    private static void CheckScenarioTakes(string name, double? rate, int? clients, long duration)
     {
-        string t = text.Trim();
-        long unit = 1_000_000_000;
-        if (t.Length > 0 && char.IsLetter(t[^1]))
+        var takes = ScenarioCatalog.Parameters(name);
+        if (rate is not null && !takes.Rate)
+            throw new UsageException($"--rate: scenario '{name}' has no arrival rate to set");
+        if (clients is not null && !takes.Clients)
+            throw new UsageException($"--clients: scenario '{name}' has no client hosts to set");
+        var defaults = ScenarioCatalog.All.First(s => s.Name == name);
+        double flows = ScenarioCatalog.ExpectedFlows(name, rate ?? defaults.Rate, clients ?? defaults.Clients, duration);
+        if (flows > ScenarioCatalog.MaxFlows)
         {
-            unit *= char.ToLowerInvariant(t[^1]) switch
-            {
-                's' => 1,
-                'm' => 60,
-                'h' => 3600,
-                'd' => 86400,
-                _ => throw new ArgumentException($"--duration '{text}': expected a number with s, m, h or d"),
-            };
-            t = t[..^1];
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture,
+                $"gen {name}: {flows:N0} flows (rate × duration) would be generated: expected at most {ScenarioCatalog.MaxFlows:N0}; lower --rate or --duration"));
         }
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0 || value > 366 * 86400)
-            throw new ArgumentException($"--duration '{text}': expected a positive length such as 90s, 10m or 2h");
-        return (long)(value * unit);
     }
 }

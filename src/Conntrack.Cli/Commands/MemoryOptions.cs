@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Conntrack.Cli.Input;
 using Conntrack.Replay.Memory;
 
 namespace Conntrack.Cli.Commands;
@@ -7,18 +8,18 @@ namespace Conntrack.Cli.Commands;
 /// <summary>Which kernel's memory layout to price entries with, and an optional slab budget.</summary>
 internal sealed class MemoryOptions
 {
-    public Option<string> Profile { get; } = new("--memory-profile")
+    public Option<MemoryProfile> Profile { get; } = new Option<MemoryProfile>("--memory-profile")
     {
         Description = "Kernel entry layout for memory figures: " + string.Join(", ", MemoryProfiles.All.Select(p => p.Name)) + ", or an object size in bytes (e.g. 320).",
-        DefaultValueFactory = _ => MemoryProfiles.Linux618.Name,
+        DefaultValueFactory = _ => MemoryProfiles.Linux618,
         HelpName = "NAME|BYTES",
-    };
+    }.ParsedBy(ParseProfile);
 
-    public Option<string?> SlabBudget { get; } = new("--slab-budget")
+    public Option<long?> SlabBudget { get; } = new Option<long?>("--slab-budget")
     {
         Description = "Memory the entry slab may use (e.g. 8M, 1G): allocations beyond it fail as 'Can't alloc conntrack', apart from 'table full'.",
         HelpName = "BYTES",
-    };
+    }.ParsedBy(ValueParsers.Bytes);
 
     public void AddTo(Command command, bool withBudget)
     {
@@ -27,45 +28,29 @@ internal sealed class MemoryOptions
             command.Add(SlabBudget);
     }
 
-    public MemoryProfile MemoryProfile(ParseResult parse)
+    public MemoryProfile MemoryProfile(ParseResult parse) => parse.GetValue(Profile) ?? MemoryProfiles.Linux618;
+
+    /// <summary>Entries the budget holds in whole slabs (0 when no budget was given); a budget below one slab is refused.</summary>
+    public int AllocationLimit(ParseResult parse)
     {
-        string value = parse.GetValue(Profile) ?? MemoryProfiles.Linux618.Name;
+        if (parse.GetValue(SlabBudget) is not { } bytes)
+            return 0;
+        var profile = MemoryProfile(parse);
+        var g = profile.Geometry;
+        if (bytes < g.SlabBytes)
+        {
+            string text = parse.GetResult(SlabBudget)?.Tokens is [.., var last] ? last.Value : bytes.ToString(CultureInfo.InvariantCulture);
+            throw UsageException.For(SlabBudget.Name, text, $"at least one slab, {g.SlabBytes.ToString(CultureInfo.InvariantCulture)} bytes for {profile.Name}");
+        }
+        return (int)Math.Min(bytes / g.SlabBytes * g.ObjectsPerSlab, int.MaxValue);
+    }
+
+    private static MemoryProfile ParseProfile(string option, string value)
+    {
         if (MemoryProfiles.All.FirstOrDefault(p => p.Name == value) is { } known)
             return known;
         if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int size) && size is >= 64 and <= 4096)
             return MemoryProfiles.ForObjectSize(size);
-        throw new ArgumentException($"--memory-profile '{value}': expected one of {string.Join(", ", MemoryProfiles.All.Select(p => p.Name))} or an object size of 64-4096 bytes");
-    }
-
-    /// <summary>Entries the budget holds in whole slabs (0 when no budget was given).</summary>
-    public int AllocationLimit(ParseResult parse)
-    {
-        if (parse.GetValue(SlabBudget) is not { } text)
-            return 0;
-        long bytes = ParseBytes(text);
-        var g = MemoryProfile(parse).Geometry;
-        long entries = bytes / g.SlabBytes * g.ObjectsPerSlab;
-        return (int)Math.Clamp(entries, 1, int.MaxValue);
-    }
-
-    /// <summary>"65536", "64K", "8M", "1.5G" → bytes (binary multiples).</summary>
-    public static long ParseBytes(string text)
-    {
-        string t = text.Trim();
-        long unit = 1;
-        if (t.Length > 0 && char.IsLetter(t[^1]))
-        {
-            unit = char.ToUpperInvariant(t[^1]) switch
-            {
-                'K' => 1L << 10,
-                'M' => 1L << 20,
-                'G' => 1L << 30,
-                _ => throw new ArgumentException($"--slab-budget '{text}': expected a size such as 65536, 64K, 8M or 1G"),
-            };
-            t = t[..^1];
-        }
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0 || value * unit > (1L << 50))
-            throw new ArgumentException($"--slab-budget '{text}': expected a size such as 65536, 64K, 8M or 1G");
-        return (long)(value * unit);
+        throw UsageException.For(option, value, $"one of {string.Join(", ", MemoryProfiles.All.Select(p => p.Name))} or an object size of 64-4096 bytes");
     }
 }

@@ -4,7 +4,9 @@ using System.Globalization;
 using System.Text.Json;
 using Conntrack.Replay.Planning;
 using Conntrack.Capture;
+using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
+using Conntrack.Replay;
 
 namespace Conntrack.Cli.Commands;
 
@@ -13,8 +15,10 @@ internal static class PlanCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture of the traffic to size for." };
-        var headroom = new Option<string>("--headroom") { Description = "Margin above the smallest safe limit (default 20%).", DefaultValueFactory = _ => "20%" };
+        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture of the traffic to size for (a regular file: it is replayed once per candidate)." }
+            .ParsedBy((_, path) => InputFile.Require(path, streamOk: false));
+        var headroom = new Option<double>("--headroom") { Description = "Margin above the smallest safe limit, 0% to 1000% (default 20%).", DefaultValueFactory = _ => 0.2, HelpName = "PERCENT" }
+            .ParsedBy(ValueParsers.Percent);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var settingsOptions = new SettingsOptions();
         var memoryOptions = new MemoryOptions();
@@ -25,13 +29,15 @@ internal static class PlanCommand
         {
             string path = parse.GetRequiredValue(file);
             var settings = settingsOptions.Build(parse);
-            double margin = ParsePercent(parse.GetRequiredValue(headroom));
+            double margin = parse.GetValue(headroom);
             var profile = memoryOptions.MemoryProfile(parse);
             using (CaptureReader.Open(path))
             {
                 // Fails early, with the usual one-line error, if the file is not a capture.
             }
             var plan = CapacityPlanner.Plan(() => CaptureReader.Open(path), settings, margin, profile);
+            if (!plan.HasTraffic)
+                throw new UsageException($"{path}: nothing to size from: {NothingTracked(plan.Input)}; no configuration printed");
             if (parse.GetValue(json))
                 WriteJson(plan);
             else
@@ -41,12 +47,25 @@ internal static class PlanCommand
         return command;
     }
 
-    private static double ParsePercent(string text)
+    /// <summary>Why a capture created no entry: "12 records, none of them IP (12 ARP or other non-IP frames)".</summary>
+    private static string NothingTracked(PlanInput input)
     {
-        string t = text.Trim().TrimEnd('%');
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value < 0 || value > 1000)
-            throw new ArgumentException($"--headroom '{text}': expected a percentage such as 20%");
-        return value / 100;
+        var inv = CultureInfo.InvariantCulture;
+        if (input.Records == 0)
+            return "the capture holds no packets";
+        if (input.Packets > 0)
+            return string.Create(inv, $"{input.Packets:N0} IP packets created no connection-tracking entry (all invalid under these settings?)");
+        var parts = new List<string>();
+        foreach (var (reason, count) in input.Skipped)
+        {
+            parts.Add(reason switch
+            {
+                SkipReason.NotIp => string.Create(inv, $"{count:N0} ARP or other non-IP frames"),
+                SkipReason.LinkTruncated => string.Create(inv, $"{count:N0} frames cut inside their link header"),
+                _ => string.Create(inv, $"{count:N0} frames of link type {string.Join(", ", input.UnsupportedLinkTypes.Select(t => ((int)t).ToString(inv)))}, which ctnet does not decode"),
+            });
+        }
+        return string.Create(inv, $"{input.Records:N0} records, none of them IP ({string.Join("; ", parts)})");
     }
 
     private static void WriteJson(CapacityPlan plan)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Conntrack.Replay;
 using Conntrack.Capture;
+using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
 
 namespace Conntrack.Cli.Commands;
@@ -13,23 +14,18 @@ internal static class ReplayCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture." };
+        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture (a regular file or a FIFO, read once)." }
+            .ParsedBy((_, path) => InputFile.Require(path, streamOk: true));
         var dump = new Option<string?>("--dump")
         {
             Description = "Print the final table as /proc/net/nf_conntrack (proc) or conntrack -L (conntrack) would; the summary goes to stderr.",
             HelpName = "proc|conntrack",
-        };
-        dump.AcceptOnlyFromAmong("proc", "conntrack");
+        }.ParsedBy(ValueParsers.OneOf("proc", "conntrack"));
         var threads = new Option<int?>("--threads")
         {
             Description = "Threads that track (results are identical for any number); default: every core for captures over 16 MiB, else 1.",
             HelpName = "N",
-        };
-        threads.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int?>() is int n && n is < 1 or > 64)
-                result.AddError("--threads must be between 1 and 64.");
-        });
+        }.ParsedBy((option, text) => (int)ValueParsers.Whole(1, 64)(option, text));
         var settingsOptions = new SettingsOptions();
         var reportOptions = new ReportOptions();
         var memoryOptions = new MemoryOptions();
@@ -41,20 +37,22 @@ internal static class ReplayCommand
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             var settings = settingsOptions.Build(parse);
+            var profile = memoryOptions.MemoryProfile(parse);
+            int allocationLimit = memoryOptions.AllocationLimit(parse);
             using var reader = CaptureReader.Open(parse.GetRequiredValue(file));
             var options = new ReplayOptions
             {
                 Settings = settings,
                 LogStyle = reportOptions.LogStyle(parse),
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
-                AllocationLimit = memoryOptions.AllocationLimit(parse),
+                AllocationLimit = allocationLimit,
                 Threads = parse.GetValue(threads) ?? (reader.Length is > ProgressThresholdBytes ? Environment.ProcessorCount : 1),
             };
             bool showProgress = !Console.IsErrorRedirected && reader.Length is > ProgressThresholdBytes;
             var result = showProgress
                 ? ProgressDisplay.Run(reader.Name, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
                 : ReplayRunner.Run(reader, options);
-            ReportWriter.Write(result, settings, parse, reportOptions, memoryOptions.MemoryProfile(parse), parse.GetValue(dump));
+            ReportWriter.Write(result, settings, parse, reportOptions, profile, parse.GetValue(dump));
             return ExitCodes.Success;
         }));
         return command;

@@ -12,18 +12,12 @@ namespace Conntrack.Cli.Output;
 /// <summary>Chooses where each part of a replay's output goes: with --dump, stdout carries only the table.</summary>
 internal static class ReportWriter
 {
+    /// <summary>
+    /// The summary (and the dump) first, then the files: a file that cannot be written after the
+    /// replay (disk full) costs only itself, never what was computed.
+    /// </summary>
     public static void Write(ReplayResult result, ConntrackSettings settings, ParseResult parse, ReportOptions options, MemoryProfile profile, string? dump)
     {
-        if (parse.GetValue(options.Report) is { } reportPath)
-        {
-            using var file = new FileStream(reportPath, FileMode.Create, FileAccess.Write);
-            HtmlReport.Write(file, result, settings, profile);
-        }
-        if (parse.GetValue(options.TimelineCsv) is { } csvPath)
-        {
-            using var csv = new StreamWriter(csvPath);
-            TimelineCsv.Write(csv, result.Timeline, result.Table.Max);
-        }
         bool json = parse.GetValue(options.Json);
         var summaryStream = dump is null ? Console.OpenStandardOutput() : Console.OpenStandardError();
         if (dump is not null)
@@ -33,9 +27,36 @@ internal static class ReportWriter
             ReplayJson.Write(summaryStream, result, settings, profile: profile);
             summaryStream.Write("\n"u8);
             summaryStream.Flush();
-            return;
         }
-        ReplayTextReport.Render(CreateConsole(toStderr: dump is not null), result, settings, profile);
+        else
+        {
+            ReplayTextReport.Render(CreateConsole(toStderr: dump is not null), result, settings, profile);
+        }
+        if (parse.GetValue(options.Report) is { } reportPath)
+            WriteFile(options.Report.Name, reportPath, file => HtmlReport.Write(file, result, settings, profile));
+        if (parse.GetValue(options.TimelineCsv) is { } csvPath)
+        {
+            WriteFile(options.TimelineCsv.Name, csvPath, file =>
+            {
+                using var csv = new StreamWriter(file);
+                TimelineCsv.Write(csv, result.Timeline, result.Table.Max);
+            });
+        }
+    }
+
+    /// <summary>Writes a file named by <paramref name="option"/>; a failure becomes an <see cref="OutputFailedException"/> naming both.</summary>
+    public static void WriteFile(string option, string path, Action<Stream> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
+            write(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFailedException($"{option} '{path}': could not write the file: {e.Message}", e);
+        }
     }
 
     /// <summary>A console that writes plain text (no colours, 100 columns) when redirected, as a pipe or a file wants.</summary>

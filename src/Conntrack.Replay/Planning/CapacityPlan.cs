@@ -1,3 +1,4 @@
+using Conntrack.Capture;
 using Conntrack.Replay.Memory;
 
 namespace Conntrack.Replay.Planning;
@@ -7,6 +8,12 @@ public sealed record CapacityPlan
 {
     /// <summary>Entries the traffic needs with no limit at all (peak of an unlimited table).</summary>
     public required int UnlimitedPeak { get; init; }
+
+    /// <summary>What the capture held for the tracker (from the unlimited replay).</summary>
+    public required PlanInput Input { get; init; }
+
+    /// <summary>False when the traffic created no entry (no IP packets, or none the tracker accepted): there is nothing to size from.</summary>
+    public bool HasTraffic => UnlimitedPeak > 0;
 
     /// <summary>Smallest <c>nf_conntrack_max</c> that dropped nothing (early drop may still have evicted unassured entries).</summary>
     public required int SmallestSafeMax { get; init; }
@@ -23,6 +30,9 @@ public sealed record CapacityPlan
     /// <summary>Peak of an unlimited table with one timeout shortened.</summary>
     public required IReadOnlyList<TimeoutWhatIf> TimeoutWhatIfs { get; init; }
 }
+
+/// <summary>Records read, IP packets tracked, and what was skipped (with the link types not decoded).</summary>
+public sealed record PlanInput(long Records, long Packets, IReadOnlyDictionary<SkipReason, long> Skipped, IReadOnlyList<LinkType> UnsupportedLinkTypes);
 
 public readonly record struct PlanCandidate(int Max, long Drops, long EarlyDrops, int Peak);
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Conntrack.Replay.Memory;
 using Conntrack.Capture;
 using Conntrack.Settings;
@@ -71,6 +72,7 @@ public static class CapacityPlanner
         return new CapacityPlan
         {
             UnlimitedPeak = unlimitedPeak,
+            Input = peaks[0].Input,
             SmallestSafeMax = smallest,
             Headroom = headroom,
             RecommendedMax = recommended,
@@ -92,23 +94,37 @@ public static class CapacityPlanner
         return s;
     }
 
-    private readonly record struct Outcome(int Peak, long Drops, long EarlyDrops);
+    private readonly record struct Outcome(int Peak, long Drops, long EarlyDrops, PlanInput Input);
 
     private static Outcome[] Run(Func<CaptureReader> open, List<ConntrackSettings> jobs, int workers)
     {
         var outcomes = new Outcome[jobs.Count];
-        Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+        try
         {
-            using var reader = open();
-            var r = ReplayRunner.Run(reader, new ReplayOptions { Settings = jobs[i], HashSeed = PlanningSeed });
-            outcomes[i] = new Outcome(r.PeakEntries, r.Statistics.Drop, r.Statistics.EarlyDrop);
-        });
+            Parallel.For(0, jobs.Count, new ParallelOptions { MaxDegreeOfParallelism = workers }, i =>
+            {
+                using var reader = open();
+                var r = ReplayRunner.Run(reader, new ReplayOptions { Settings = jobs[i], HashSeed = PlanningSeed });
+                outcomes[i] = new Outcome(r.PeakEntries, r.Statistics.Drop, r.Statistics.EarlyDrop,
+                    new PlanInput(r.Records, r.Packets, r.Skipped, r.UnsupportedLinkTypes));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            // Every job reads the same capture, so the first failure says what is wrong with it;
+            // callers see the exception a single replay would have thrown.
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
         return outcomes;
     }
 
-    /// <summary>The plan as files an operator can drop in place.</summary>
-    public static string ConfigurationText(CapacityPlan plan) =>
-        $"""
+    /// <summary>The plan as files an operator can drop in place; a plan without traffic has none.</summary>
+    public static string ConfigurationText(CapacityPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (!plan.HasTraffic)
+            throw new InvalidOperationException("the capture created no entry: there is no configuration to size from it");
+        return $"""
         # /etc/sysctl.d/90-conntrack.conf  (apply now: sysctl --system)
         net.netfilter.nf_conntrack_max = {plan.RecommendedMax}
         net.netfilter.nf_conntrack_buckets = {plan.RecommendedBuckets}
@@ -117,4 +133,5 @@ public static class CapacityPlanner
         options nf_conntrack hashsize={plan.RecommendedBuckets}
 
         """;
+    }
 }

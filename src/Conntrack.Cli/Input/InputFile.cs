@@ -1,0 +1,27 @@
+namespace Conntrack.Cli.Input;
+
+/// <summary>Checks a capture path before anything reads it.</summary>
+internal static class InputFile
+{
+    /// <summary>
+    /// Refuses a missing path, a directory and, unless <paramref name="streamOk"/>, anything but a
+    /// regular file: <c>plan</c> replays its input once per candidate, which a pipe cannot give twice,
+    /// and a FIFO without a writer would block forever. Device files are never read.
+    /// </summary>
+    public static string Require(string path, bool streamOk)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+            throw new UsageException($"capture '{OneLine.Of(path)}': expected a file name");
+        string? kind = FileKind.Of(path);
+        string shown = OneLine.Of(path);
+        return kind switch
+        {
+            "missing" => throw new UsageException($"{shown}: no such file"),
+            "directory" => throw new UsageException($"{shown}: is a directory, expected a pcap or pcapng file"),
+            null or "regular file" => path,
+            "FIFO" when streamOk => path,
+            "FIFO" => throw new UsageException($"{shown}: is a FIFO, but plan replays its input once per candidate limit: save the capture to a regular file first"),
+            _ => throw new UsageException($"{shown}: is a {kind}, expected a pcap or pcapng file"),
+        };
+    }
+}
