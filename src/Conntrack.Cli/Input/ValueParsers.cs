@@ -30,20 +30,14 @@ internal static class ValueParsers
     /// <summary>"90", "90s", "10m", "2h", "1d" → nanoseconds, from 1 ms to <paramref name="max"/>.</summary>
     public static Func<string, string, long> Duration(long max) => (option, text) =>
     {
-        string t = text.Trim();
-        long unit = t.Length > 0 ? char.ToLowerInvariant(t[^1]) switch
+        double nanoseconds = WithUnit(text, c => char.ToLowerInvariant(c) switch
         {
             's' => 1,
             'm' => 60,
             'h' => 3600,
             'd' => 86400,
             _ => 0,
-        } : 0;
-        if (unit > 0)
-            t = t[..^1];
-        else if (t.Length > 0 && !char.IsLetter(t[^1]))
-            unit = 1;
-        double nanoseconds = TryFinite(t, out double value) && unit > 0 ? value * unit * Second : double.NaN;
+        }) * Second;
         return nanoseconds >= Second / 1000 && nanoseconds <= max
             ? (long)nanoseconds
             : throw UsageException.For(option, text, $"a length such as 90s, 10m, 2h or 1d, from 1 ms to {max / Second / 86400}d");
@@ -52,19 +46,13 @@ internal static class ValueParsers
     /// <summary>"65536", "64K", "8M", "1.5G" → bytes (binary multiples), from 1 byte to 1 PiB.</summary>
     public static long Bytes(string option, string text)
     {
-        string t = text.Trim();
-        long unit = t.Length > 0 ? char.ToUpperInvariant(t[^1]) switch
+        double bytes = WithUnit(text, c => char.ToUpperInvariant(c) switch
         {
             'K' => 1L << 10,
             'M' => 1L << 20,
             'G' => 1L << 30,
             _ => 0,
-        } : 0;
-        if (unit > 0)
-            t = t[..^1];
-        else if (t.Length > 0 && !char.IsLetter(t[^1]))
-            unit = 1;
-        double bytes = TryFinite(t, out double value) && unit > 0 ? value * unit : double.NaN;
+        });
         return bytes >= 1 && bytes <= 1L << 50
             ? (long)bytes
             : throw UsageException.For(option, text, "a size such as 65536, 64K, 8M or 1G, at most 1048576G");
@@ -73,6 +61,19 @@ internal static class ValueParsers
     /// <summary>One of <paramref name="choices"/>, exactly.</summary>
     public static Func<string, string, string> OneOf(params string[] choices) => (option, text) =>
         choices.Contains(text, StringComparer.Ordinal) ? text : throw UsageException.For(option, text, "one of " + string.Join(", ", choices));
+
+    /// <summary>The number times its unit (a bare number has unit 1; an unknown letter gives NaN).</summary>
+    private static double WithUnit(string text, Func<char, long> unitOf)
+    {
+        string t = text.Trim();
+        long unit = 1;
+        if (t.Length > 0 && char.IsLetter(t[^1]))
+        {
+            unit = unitOf(t[^1]);
+            t = t[..^1];
+        }
+        return unit > 0 && TryFinite(t, out double value) ? value * unit : double.NaN;
+    }
 
     private static bool TryFinite(string text, out double value) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
