@@ -130,7 +130,7 @@ public sealed class Defragmenter
         BinaryPrimitives.WriteUInt16BigEndian(output[6..], 0);
         output[10] = 0;
         output[11] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(output[10..], (ushort)~L4Checksum.Fold(L4Checksum.Sum(output[..queue.HeaderLength])));
+        BinaryPrimitives.WriteUInt16BigEndian(output[10..], InternetChecksum.Finish(InternetChecksum.Add(0, output[..queue.HeaderLength])));
         Release(queue);
         datagram = output;
         return DefragResult.Complete;
