@@ -132,13 +132,9 @@ public static class PacketParser
 
     private static void ParsePorts(ReadOnlySpan<byte> l4, ref PacketInfo info)
     {
-        // The tuple needs only the ports (nf_ct_get_tuple_ports); the rest is the tracker's business.
-        if (l4.Length < 4 || info.L4Length < 4)
-        {
-            info.L4Status = L4Status.NoTuple;
+        // The tuple needs only the ports; the rest is the tracker's business.
+        if (!TryReadPorts(l4, ref info))
             return;
-        }
-        info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
         int minimum = info.Tuple.Protocol is IpProtocol.Udp or IpProtocol.UdpLite ? 8 : 4;
         if (l4.Length < minimum || info.L4Length < minimum)
         {
@@ -156,14 +152,22 @@ public static class PacketParser
         }
     }
 
-    private static void ParseTcp(ReadOnlySpan<byte> l4, ref PacketInfo info)
+    /// <summary>nf_ct_get_tuple_ports: without both ports no tuple can be built.</summary>
+    private static bool TryReadPorts(ReadOnlySpan<byte> l4, ref PacketInfo info)
     {
         if (l4.Length < 4 || info.L4Length < 4)
         {
             info.L4Status = L4Status.NoTuple;
-            return;
+            return false;
         }
         info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
+        return true;
+    }
+
+    private static void ParseTcp(ReadOnlySpan<byte> l4, ref PacketInfo info)
+    {
+        if (!TryReadPorts(l4, ref info))
+            return;
         if (l4.Length < 20 || info.L4Length < 20)
         {
             info.L4Status = L4Status.TooShort;
