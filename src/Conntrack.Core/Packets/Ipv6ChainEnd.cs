@@ -1,7 +1,7 @@
 namespace Conntrack.Packets;
 
 /// <summary>Why an <see cref="Ipv6ExtensionWalker"/> stopped.</summary>
-internal enum Ipv6ChainEnd : byte
+public enum Ipv6ChainEnd : byte
 {
     /// <summary>At a header the walk does not step over: the upper layer, No Next Header, ESP, or a fragment header it was told to stop at.</summary>
     Reached,

@@ -7,7 +7,7 @@ namespace Conntrack.Packets;
 /// walk may read (the packet up to its payload length, or what was captured of it): a header whose
 /// first 8 bytes are not all inside it cuts the walk.
 /// </summary>
-internal ref struct Ipv6ExtensionWalker
+public ref struct Ipv6ExtensionWalker
 {
     private readonly ReadOnlySpan<byte> _bytes;
 
