@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Conntrack.Packets;
 
 namespace Conntrack.Capture;
 
@@ -117,16 +118,16 @@ public static partial class PacketBuilder
         for (int i = 0; i < count; i++)
         {
             int size = Math.Min(chunk, fragmentable.Length - sent);
-            int fragmentLength = perFragmentLength + FragmentHeaderLength + size;
+            int fragmentLength = perFragmentLength + Ipv6ExtensionHeader.FragmentHeaderLength + size;
             Require(destination[position..], fragmentLength);
             Span<byte> fragment = destination.Slice(position, fragmentLength);
             packet[..perFragmentLength].CopyTo(fragment);
-            fragment[nextHeaderField] = FragmentHeader;
+            fragment[nextHeaderField] = Ipv6ExtensionHeader.Fragment;
             BinaryPrimitives.WriteUInt16BigEndian(fragment[4..], (ushort)(fragmentLength - Ipv6HeaderLength));
-            Span<byte> fragmentHeader = fragment.Slice(perFragmentLength, FragmentHeaderLength);
+            Span<byte> fragmentHeader = fragment.Slice(perFragmentLength, Ipv6ExtensionHeader.FragmentHeaderLength);
             fragmentHeader[0] = fragmentableType;
             WriteFragmentFields(fragmentHeader, (ushort)(sent / 8), sent + size < fragmentable.Length, identification);
-            fragmentable.Slice(sent, size).CopyTo(fragment[(perFragmentLength + FragmentHeaderLength)..]);
+            fragmentable.Slice(sent, size).CopyTo(fragment[(perFragmentLength + Ipv6ExtensionHeader.FragmentHeaderLength)..]);
 
             fragments[i] = new Range(position, position + fragmentLength);
             position += fragmentLength;

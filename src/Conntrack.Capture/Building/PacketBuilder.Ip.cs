@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Conntrack.Packets;
 
 namespace Conntrack.Capture;
 

@@ -1,16 +1,11 @@
 using System.Buffers.Binary;
+using Conntrack.Packets;
+using static Conntrack.Packets.Ipv6ExtensionHeader;
 
 namespace Conntrack.Capture;
 
 public static partial class PacketBuilder
 {
-    private const byte HopByHopHeader = 0;
-    private const byte RoutingHeader = 43;
-    private const byte FragmentHeader = 44;
-    private const byte AuthenticationHeader = 51;
-    private const byte DestinationOptionsHeader = 60;
-    private const int FragmentHeaderLength = 8;
-
     /// <summary>
     /// Inserts a Hop-by-Hop Options header into a built IPv6 packet, after its existing extension headers
     /// and before the upper layer; the options are padded (Pad1/PadN) to a multiple of 8. Fixes the next-header
@@ -20,14 +15,14 @@ public static partial class PacketBuilder
     /// <param name="length">Current packet length.</param>
     /// <param name="options">Option TLVs, or empty for a header of padding only.</param>
     public static int AddIpv6HopByHop(Span<byte> packet, int length, ReadOnlySpan<byte> options = default) =>
-        AddOptionsHeader(packet, length, HopByHopHeader, options);
+        AddOptionsHeader(packet, length, HopByHop, options);
 
     /// <summary>Inserts a Destination Options header; see <see cref="AddIpv6HopByHop"/>.</summary>
     /// <param name="packet">Buffer holding the packet, with room for the new header.</param>
     /// <param name="length">Current packet length.</param>
     /// <param name="options">Option TLVs, or empty for a header of padding only.</param>
     public static int AddIpv6DestinationOptions(Span<byte> packet, int length, ReadOnlySpan<byte> options = default) =>
-        AddOptionsHeader(packet, length, DestinationOptionsHeader, options);
+        AddOptionsHeader(packet, length, DestinationOptions, options);
 
     /// <summary>
     /// Inserts a Routing header (see <see cref="AddIpv6HopByHop"/> for placement). The destination address
@@ -41,7 +36,7 @@ public static partial class PacketBuilder
     public static int AddIpv6Routing(Span<byte> packet, int length, byte routingType, byte segmentsLeft, ReadOnlySpan<byte> typeSpecificData = default)
     {
         int headerLength = Pad8(4 + typeSpecificData.Length);
-        Span<byte> header = InsertExtension(packet, length, RoutingHeader, headerLength);
+        Span<byte> header = InsertExtension(packet, length, Routing, headerLength);
         header[2] = routingType;
         header[3] = segmentsLeft;
         typeSpecificData.CopyTo(header[4..]);
@@ -58,7 +53,7 @@ public static partial class PacketBuilder
     public static int AddIpv6Fragment(Span<byte> packet, int length, uint identification, ushort fragmentOffset8 = 0, bool moreFragments = false)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(fragmentOffset8, (ushort)0x1FFF);
-        Span<byte> header = InsertExtension(packet, length, FragmentHeader, FragmentHeaderLength);
+        Span<byte> header = InsertExtension(packet, length, Fragment, FragmentHeaderLength);
         WriteFragmentFields(header, fragmentOffset8, moreFragments, identification);
         return length + FragmentHeaderLength;
     }
@@ -105,7 +100,7 @@ public static partial class PacketBuilder
         packet[insertAt..length].CopyTo(packet[(insertAt + headerLength)..]);
         Span<byte> header = packet.Slice(insertAt, headerLength);
         header[0] = packet[nextHeaderField];
-        header[1] = type == FragmentHeader ? (byte)0 : (byte)((headerLength / 8) - 1);
+        header[1] = type == Fragment ? (byte)0 : (byte)((headerLength / 8) - 1);
         packet[nextHeaderField] = type;
         BinaryPrimitives.WriteUInt16BigEndian(packet[4..], (ushort)payloadLength);
         return header;
@@ -119,22 +114,17 @@ public static partial class PacketBuilder
     private static (int Offset, int NextHeaderField) EndOfExtensionChain(ReadOnlySpan<byte> packet, bool stopAtFragmentable)
     {
         int offset = Ipv6HeaderLength;
-        int nextHeaderField = 6;
+        int nextHeaderField = FirstNextHeaderField;
         (int Offset, int Field) perFragmentEnd = (offset, nextHeaderField);
         byte next = packet[nextHeaderField];
-        while (next is HopByHopHeader or RoutingHeader or DestinationOptionsHeader or FragmentHeader or AuthenticationHeader)
+        while (next is HopByHop or Routing or DestinationOptions or Fragment or Authentication)
         {
             if (offset + 2 > packet.Length)
             {
                 throw new ArgumentException("IPv6 extension header runs past the packet", nameof(packet));
             }
 
-            int headerLength = next switch
-            {
-                FragmentHeader => FragmentHeaderLength,
-                AuthenticationHeader => (packet[offset + 1] + 2) * 4,
-                _ => (packet[offset + 1] + 1) * 8,
-            };
+            int headerLength = Ipv6ExtensionHeader.Length(next, packet[offset + 1]);
             if (offset + headerLength > packet.Length)
             {
                 throw new ArgumentException("IPv6 extension header runs past the packet", nameof(packet));
@@ -142,7 +132,7 @@ public static partial class PacketBuilder
 
             nextHeaderField = offset;
             offset += headerLength;
-            if (next is HopByHopHeader or RoutingHeader)
+            if (next is HopByHop or Routing)
             {
                 perFragmentEnd = (offset, nextHeaderField);
             }

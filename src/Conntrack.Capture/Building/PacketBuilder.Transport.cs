@@ -1,3 +1,4 @@
+using Conntrack.Flows;
 using Conntrack.Packets;
 using System.Buffers.Binary;
 
@@ -5,10 +6,6 @@ namespace Conntrack.Capture;
 
 public static partial class PacketBuilder
 {
-    private const byte ProtocolIcmp = 1;
-    private const byte ProtocolTcp = 6;
-    private const byte ProtocolUdp = 17;
-    private const byte ProtocolIcmpv6 = 58;
     private const int TcpHeaderLength = 20;
     private const int UdpHeaderLength = 8;
     private const int IcmpHeaderLength = 8;
@@ -45,8 +42,8 @@ public static partial class PacketBuilder
     {
         Span<byte> segment = dst[Math.Min(Ipv4HeaderLength, dst.Length)..];
         int length = WriteTcp(segment, sport, dport, flags, seq, ack, window, payload, options);
-        SetChecksum(segment, length, 16, InternetChecksum.PseudoHeader4(src, dstAddr, ProtocolTcp, length));
-        WriteIpv4Header(dst, src, dstAddr, ProtocolTcp, Ipv4HeaderLength + length, ttl, id, true, 0, false, default);
+        SetChecksum(segment, length, 16, InternetChecksum.PseudoHeader4(src, dstAddr, IpProtocol.Tcp, length));
+        WriteIpv4Header(dst, src, dstAddr, IpProtocol.Tcp, Ipv4HeaderLength + length, ttl, id, true, 0, false, default);
         return Ipv4HeaderLength + length;
     }
 
@@ -81,8 +78,8 @@ public static partial class PacketBuilder
         RequireAddress(dstAddr, nameof(dstAddr));
         Span<byte> segment = dst[Math.Min(Ipv6HeaderLength, dst.Length)..];
         int length = WriteTcp(segment, sport, dport, flags, seq, ack, window, payload, options);
-        SetChecksum(segment, length, 16, InternetChecksum.PseudoHeader6(src, dstAddr, ProtocolTcp, length));
-        WriteIpv6Header(dst, src, dstAddr, ProtocolTcp, length, hopLimit, 0, 0);
+        SetChecksum(segment, length, 16, InternetChecksum.PseudoHeader6(src, dstAddr, IpProtocol.Tcp, length));
+        WriteIpv6Header(dst, src, dstAddr, IpProtocol.Tcp, length, hopLimit, 0, 0);
         return Ipv6HeaderLength + length;
     }
 
@@ -99,8 +96,8 @@ public static partial class PacketBuilder
     {
         Span<byte> datagram = dst[Math.Min(Ipv4HeaderLength, dst.Length)..];
         int length = WriteUdp(datagram, sport, dport, payload);
-        SetUdpChecksum(datagram, length, InternetChecksum.PseudoHeader4(src, dstAddr, ProtocolUdp, length));
-        WriteIpv4Header(dst, src, dstAddr, ProtocolUdp, Ipv4HeaderLength + length, ttl, id, true, 0, false, default);
+        SetUdpChecksum(datagram, length, InternetChecksum.PseudoHeader4(src, dstAddr, IpProtocol.Udp, length));
+        WriteIpv4Header(dst, src, dstAddr, IpProtocol.Udp, Ipv4HeaderLength + length, ttl, id, true, 0, false, default);
         return Ipv4HeaderLength + length;
     }
 
@@ -118,8 +115,8 @@ public static partial class PacketBuilder
         RequireAddress(dstAddr, nameof(dstAddr));
         Span<byte> datagram = dst[Math.Min(Ipv6HeaderLength, dst.Length)..];
         int length = WriteUdp(datagram, sport, dport, payload);
-        SetUdpChecksum(datagram, length, InternetChecksum.PseudoHeader6(src, dstAddr, ProtocolUdp, length));
-        WriteIpv6Header(dst, src, dstAddr, ProtocolUdp, length, hopLimit, 0, 0);
+        SetUdpChecksum(datagram, length, InternetChecksum.PseudoHeader6(src, dstAddr, IpProtocol.Udp, length));
+        WriteIpv6Header(dst, src, dstAddr, IpProtocol.Udp, length, hopLimit, 0, 0);
         return Ipv6HeaderLength + length;
     }
 
@@ -143,7 +140,7 @@ public static partial class PacketBuilder
 
         // ICMPv4 has no pseudo-header.
         SetChecksum(message, length, 2, 0);
-        WriteIpv4Header(dst, src, dstAddr, ProtocolIcmp, Ipv4HeaderLength + length, ttl, 0, false, 0, false, default);
+        WriteIpv4Header(dst, src, dstAddr, IpProtocol.Icmp, Ipv4HeaderLength + length, ttl, 0, false, 0, false, default);
         return Ipv4HeaderLength + length;
     }
 
@@ -163,8 +160,8 @@ public static partial class PacketBuilder
         RequireAddress(dstAddr, nameof(dstAddr));
         Span<byte> message = dst[Math.Min(Ipv6HeaderLength, dst.Length)..];
         int length = WriteIcmp(message, type, code, id, seq, payload);
-        SetChecksum(message, length, 2, InternetChecksum.PseudoHeader6(src, dstAddr, ProtocolIcmpv6, length));
-        WriteIpv6Header(dst, src, dstAddr, ProtocolIcmpv6, length, hopLimit, 0, 0);
+        SetChecksum(message, length, 2, InternetChecksum.PseudoHeader6(src, dstAddr, IpProtocol.IcmpV6, length));
+        WriteIpv6Header(dst, src, dstAddr, IpProtocol.IcmpV6, length, hopLimit, 0, 0);
         return Ipv6HeaderLength + length;
     }
 

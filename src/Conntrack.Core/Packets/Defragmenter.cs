@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Conntrack.Flows;
 
 namespace Conntrack.Packets;
 
@@ -129,7 +130,7 @@ public sealed class Defragmenter
         BinaryPrimitives.WriteUInt16BigEndian(output[6..], 0);
         output[10] = 0;
         output[11] = 0;
-        BinaryPrimitives.WriteUInt16BigEndian(output[10..], (ushort)~L4Checksum.Fold(L4Checksum.Sum(output[..queue.HeaderLength])));
+        BinaryPrimitives.WriteUInt16BigEndian(output[10..], InternetChecksum.Finish(InternetChecksum.Add(0, output[..queue.HeaderLength])));
         Release(queue);
         datagram = output;
         return DefragResult.Complete;
@@ -143,26 +144,19 @@ public sealed class Defragmenter
         int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(packet[4..]);
         if (payloadLength == 0)
             return DefragResult.NotFragment; // jumbo payload: no fragment header allowed
-        // find_prev_fhdr: walk extension headers up to the fragment header.
-        byte next = packet[6];
-        int previousNextHeader = 6;
-        int start = 40;
         int available = Math.Min(packet.Length, 40 + payloadLength);
-        while (next != 44)
+        // find_prev_fhdr: walk extension headers up to the fragment header.
+        var chain = new Ipv6ExtensionWalker(packet[..available]);
+        if (!chain.SkipHeadersBeforeFragment() || chain.Current != Ipv6ExtensionHeader.Fragment
+            || !chain.HeaderInSpan || chain.Offset > MaxHeader)
         {
-            if (next is not (0 or 43 or 60 or 51) || start + 8 > available)
-                return DefragResult.NotFragment;
-            int length = next == 51 ? (packet[start + 1] + 2) * 4 : (packet[start + 1] + 1) * 8;
-            previousNextHeader = start;
-            next = packet[start];
-            start += length;
-        }
-        if (start + 8 > available || start > MaxHeader)
             return DefragResult.NotFragment;
-        ushort field = BinaryPrimitives.ReadUInt16BigEndian(packet[(start + 2)..]);
-        int offset = field & 0xFFF8;
-        bool more = (field & 1) != 0;
-        byte upper = packet[start];
+        }
+        int start = chain.Offset;
+        int previousNextHeader = chain.NextHeaderField;
+        int offset = chain.FragmentOffset;
+        bool more = chain.MoreFragments;
+        byte upper = chain.Following;
         // RFC 8200 §4.5: a first fragment must carry every header up to the upper layer; if not,
         // the kernel hands it to conntrack as it is.
         if (offset == 0 && !FirstFragmentHasHeaders(packet[(start + 8)..available], upper))
@@ -170,7 +164,7 @@ public sealed class Defragmenter
         if (40 + payloadLength > packet.Length)
             return DefragResult.Discarded;
 
-        var key = FragmentKey.V6(packet, BinaryPrimitives.ReadUInt32BigEndian(packet[(start + 4)..]));
+        var key = FragmentKey.V6(packet, chain.FragmentId);
         var queue = FindOrCreate(key, now);
         if (queue is null)
             return DefragResult.Discarded;
@@ -244,23 +238,17 @@ public sealed class Defragmenter
     /// <summary>ipv6frag_thdr_truncated: the upper-layer header must be complete in the first fragment.</summary>
     private static bool FirstFragmentHasHeaders(ReadOnlySpan<byte> rest, byte upper)
     {
-        int i = 0;
-        while (upper is 0 or 43 or 60 or 51)
+        var chain = new Ipv6ExtensionWalker(rest, upper);
+        if (!chain.SkipHeadersBeforeFragment())
+            return false;
+        int needed = chain.Current switch
         {
-            if (i + 8 > rest.Length)
-                return false;
-            int length = upper == 51 ? (rest[i + 1] + 2) * 4 : (rest[i + 1] + 1) * 8;
-            upper = rest[i];
-            i += length;
-        }
-        int needed = upper switch
-        {
-            6 => 20,
-            17 or 136 => 8,
-            58 => 4,
+            IpProtocol.Tcp => 20,
+            IpProtocol.Udp or IpProtocol.UdpLite => 8,
+            IpProtocol.IcmpV6 => 4,
             _ => 0,
         };
-        return rest.Length - i >= needed;
+        return rest.Length - chain.Offset >= needed;
     }
 
     private FragmentQueue? FindOrCreate(in FragmentKey key, long now)

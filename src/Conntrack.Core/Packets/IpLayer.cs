@@ -36,7 +36,7 @@ public static class IpLayer
             return false;
         if (BinaryPrimitives.ReadUInt16BigEndian(packet[2..]) < ihl)
             return false;
-        return L4Checksum.Fold(L4Checksum.Sum(packet[..ihl])) == 0xFFFF;
+        return InternetChecksum.Fold(InternetChecksum.Add(0, packet[..ihl])) == 0xFFFF;
     }
 
     /// <summary>

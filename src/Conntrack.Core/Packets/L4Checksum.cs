@@ -17,42 +17,14 @@ public static class L4Checksum
             return true;
         var l4 = packet.Slice(p.L4Offset, p.L4Length);
         byte protocol = p.Tuple.Protocol;
-        ulong sum = Sum(l4);
+        ulong sum = InternetChecksum.Add(0, l4);
         if (protocol == IpProtocol.Icmp)
-            return Fold(sum) == 0xFFFF;
+            return InternetChecksum.Fold(sum) == 0xFFFF;
         if (protocol == IpProtocol.Udp && l4.Length >= 8 && BinaryPrimitives.ReadUInt16BigEndian(l4[6..]) == 0)
             return true; // udp_error: a zero checksum means "none"
-        if (p.Tuple.Family == IpFamily.V4)
-        {
-            sum += Sum(packet.Slice(12, 8));
-        }
-        else
-        {
-            sum += Sum(packet.Slice(8, 32));
-        }
-        sum += (ulong)protocol + (ulong)(uint)p.L4Length;
-        return Fold(sum) == 0xFFFF;
-    }
-
-    /// <summary>One's-complement sum of big-endian 16-bit words (odd byte padded), not yet folded.</summary>
-    internal static ulong Sum(ReadOnlySpan<byte> data)
-    {
-        ulong sum = 0;
-        int i = 0;
-        for (; i + 4 <= data.Length; i += 4)
-            sum += BinaryPrimitives.ReadUInt32BigEndian(data[i..]);
-        for (; i + 2 <= data.Length; i += 2)
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        if (i < data.Length)
-            sum += (ulong)data[i] << 8;
-        return sum;
-    }
-
-    /// <summary>Folds a <see cref="Sum"/> into 16 bits; a correct header or segment folds to 0xFFFF.</summary>
-    internal static ushort Fold(ulong sum)
-    {
-        while ((sum >> 16) != 0)
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        return (ushort)sum;
+        sum += p.Tuple.Family == IpFamily.V4
+            ? InternetChecksum.PseudoHeader4(BinaryPrimitives.ReadUInt32BigEndian(packet[12..]), BinaryPrimitives.ReadUInt32BigEndian(packet[16..]), protocol, p.L4Length)
+            : InternetChecksum.PseudoHeader6(packet.Slice(8, 16), packet.Slice(24, 16), protocol, p.L4Length);
+        return InternetChecksum.Fold(sum) == 0xFFFF;
     }
 }

@@ -82,51 +82,19 @@ public static class PacketParser
         info.Truncated = packet.Length < total;
         var limit = packet[..Math.Min(packet.Length, total)];
 
-        byte next = packet[6];
-        int offset = 40;
         // ipv6_skip_exthdr: hop-by-hop, routing, destination options, AH and fragment headers are skipped.
-        for (int i = 0; ; i++)
+        var chain = new Ipv6ExtensionWalker(limit);
+        var end = chain.SkipToUpperLayer(MaxExtensionHeaders);
+        info.FirstFragment = chain.FirstFragment;
+        if (end != Ipv6ChainEnd.Reached)
         {
-            if (next is 0 or 43 or 60 or 51 or 44)
-            {
-                if (i >= MaxExtensionHeaders || offset + 8 > limit.Length)
-                {
-                    info.Status = limit.Length < total ? ParseStatus.Truncated : ParseStatus.BadExtensionHeader;
-                    return;
-                }
-                byte following = limit[offset];
-                int length;
-                if (next == 44)
-                {
-                    ushort fragmentField = BinaryPrimitives.ReadUInt16BigEndian(limit[(offset + 2)..]);
-                    if ((fragmentField & 0xFFF8) != 0)
-                    {
-                        info.Status = ParseStatus.Fragment;
-                        return;
-                    }
-                    info.FirstFragment = (fragmentField & 1) != 0;
-                    length = 8;
-                }
-                else if (next == 51)
-                {
-                    length = (limit[offset + 1] + 2) * 4;
-                }
-                else
-                {
-                    length = (limit[offset + 1] + 1) * 8;
-                }
-                offset += length;
-                next = following;
-                continue;
-            }
-            if (next == 59)
-            {
-                info.Status = ParseStatus.BadExtensionHeader;
-                return;
-            }
-            break;
+            info.Status = end == Ipv6ChainEnd.LaterFragment ? ParseStatus.Fragment
+                : limit.Length < total ? ParseStatus.Truncated : ParseStatus.BadExtensionHeader;
+            return;
         }
-        if (offset > total)
+        byte next = chain.Current;
+        int offset = chain.Offset;
+        if (next == Ipv6ExtensionHeader.NoNextHeader || offset > total)
         {
             info.Status = ParseStatus.BadExtensionHeader;
             return;
@@ -164,13 +132,9 @@ public static class PacketParser
 
     private static void ParsePorts(ReadOnlySpan<byte> l4, ref PacketInfo info)
     {
-        // The tuple needs only the ports (nf_ct_get_tuple_ports); the rest is the tracker's business.
-        if (l4.Length < 4 || info.L4Length < 4)
-        {
-            info.L4Status = L4Status.NoTuple;
+        // The tuple needs only the ports; the rest is the tracker's business.
+        if (!TryReadPorts(l4, ref info))
             return;
-        }
-        info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
         int minimum = info.Tuple.Protocol is IpProtocol.Udp or IpProtocol.UdpLite ? 8 : 4;
         if (l4.Length < minimum || info.L4Length < minimum)
         {
@@ -188,14 +152,22 @@ public static class PacketParser
         }
     }
 
-    private static void ParseTcp(ReadOnlySpan<byte> l4, ref PacketInfo info)
+    /// <summary>nf_ct_get_tuple_ports: without both ports no tuple can be built.</summary>
+    private static bool TryReadPorts(ReadOnlySpan<byte> l4, ref PacketInfo info)
     {
         if (l4.Length < 4 || info.L4Length < 4)
         {
             info.L4Status = L4Status.NoTuple;
-            return;
+            return false;
         }
         info.Tuple = info.Tuple.WithIds(BinaryPrimitives.ReadUInt16BigEndian(l4), BinaryPrimitives.ReadUInt16BigEndian(l4[2..]));
+        return true;
+    }
+
+    private static void ParseTcp(ReadOnlySpan<byte> l4, ref PacketInfo info)
+    {
+        if (!TryReadPorts(l4, ref info))
+            return;
         if (l4.Length < 20 || info.L4Length < 20)
         {
             info.L4Status = L4Status.TooShort;
@@ -305,19 +277,12 @@ public static class PacketParser
         {
             if (quoted.Length < 48)
                 return;
-            byte next = quoted[6];
-            int offset = 40;
-            for (int i = 0; next is 0 or 43 or 60 or 51 or 44; i++)
-            {
-                if (i >= MaxExtensionHeaders || offset + 8 > quoted.Length)
-                    return;
-                byte following = quoted[offset];
-                if (next == 44 && (BinaryPrimitives.ReadUInt16BigEndian(quoted[(offset + 2)..]) & 0xFFF8) != 0)
-                    return;
-                offset += next == 44 ? 8 : next == 51 ? (quoted[offset + 1] + 2) * 4 : (quoted[offset + 1] + 1) * 8;
-                next = following;
-            }
-            if (next == 59 || quoted.Length < offset + 8)
+            var chain = new Ipv6ExtensionWalker(quoted);
+            if (chain.SkipToUpperLayer(MaxExtensionHeaders) != Ipv6ChainEnd.Reached)
+                return;
+            byte next = chain.Current;
+            int offset = chain.Offset;
+            if (next == Ipv6ExtensionHeader.NoNextHeader || quoted.Length < offset + 8)
                 return;
             inner.Tuple = FlowTuple.V6(quoted[8..24], quoted[24..40], next, 0, 0, zone);
             inner.L4Offset = offset;

@@ -1,5 +1,9 @@
 using System.Globalization;
+using System.Text;
+using Conntrack.Host.Counters;
+using Conntrack.Host.Parsing;
 using Conntrack.Table;
+using HostCounters = Conntrack.Host.Counters.ConntrackCounters;
 
 namespace Conntrack.KernelParity.Tests.Comparison;
 
@@ -7,51 +11,28 @@ namespace Conntrack.KernelParity.Tests.Comparison;
 internal readonly record struct ConntrackCounters(long Invalid, long Error, long Drop)
 {
     /// <summary>
-    /// Sums <c>conntrack -S</c>'s per-CPU rows (<c>cpu=0 \tfound=0 invalid=5 … drop=1 … error=0 …</c>):
+    /// <c>conntrack -S</c>'s per-CPU rows (<c>cpu=0 \tfound=0 invalid=5 … drop=1 … error=0 …</c>), summed:
     /// the kernel keeps these per CPU, and which CPU a packet lands on is chance.
     /// </summary>
     public static ConntrackCounters ParseConntrackStats(string text)
     {
-        long invalid = 0, error = 0, drop = 0;
-        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!line.StartsWith("cpu=", StringComparison.Ordinal))
-                continue;
-            foreach (string field in line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-            {
-                int eq = field.IndexOf('=', StringComparison.Ordinal);
-                if (eq <= 0 || !long.TryParse(field.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
-                    continue;
-                switch (field[..eq])
-                {
-                    case "invalid": invalid += value; break;
-                    case "error": error += value; break;
-                    case "drop": drop += value; break;
-                }
-            }
-        }
-        return new ConntrackCounters(invalid, error, drop);
+        var stats = ReadStats(text);
+        return new ConntrackCounters(stats.Get("invalid"), stats.Get("error"), stats.Get("drop"));
     }
 
     /// <summary>One field of <c>conntrack -S</c> (e.g. <c>early_drop</c>) summed over the CPU rows.</summary>
-    public static long SumField(string text, string name)
+    public static long SumField(string text, string name) => ReadStats(text).Get(name);
+
+    /// <summary>The Host's reader of the same output, which must take every line.</summary>
+    private static HostCounters ReadStats(string text)
     {
-        long total = 0;
-        foreach (string line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!line.StartsWith("cpu=", StringComparison.Ordinal))
-                continue;
-            foreach (string field in line.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-            {
-                int eq = field.IndexOf('=', StringComparison.Ordinal);
-                if (eq > 0 && field.AsSpan(0, eq).SequenceEqual(name)
-                    && long.TryParse(field.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out long value))
-                {
-                    total += value;
-                }
-            }
-        }
-        return total;
+        const string label = "conntrack -S";
+        var issues = new ParseIssueLog();
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(text));
+        var counters = CounterParser.Read(stream, label, issues);
+        if (issues.Kept.Count > 0)
+            throw new InvalidOperationException(issues.Kept[0].ToString());
+        return counters ?? throw new InvalidOperationException($"{label} printed no counters");
     }
 
     public static ConntrackCounters From(ConntrackStatistics stats) => new(stats.Invalid, stats.Error, stats.Drop);

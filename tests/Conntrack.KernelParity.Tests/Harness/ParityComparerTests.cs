@@ -72,4 +72,13 @@ public sealed class ParityComparerTests
             + "cpu=1   \tfound=0 invalid=6 insert=0 insert_failed=0 drop=7 early_drop=0 error=0 search_restart=0 clash_resolve=0 chaintoolong=0 \n";
         Assert.Equal(new ConntrackCounters(11, 1, 1491), ConntrackCounters.ParseConntrackStats(text));
     }
+
+    [Fact]
+    public void Early_drop_is_summed_over_the_cpu_rows()
+    {
+        const string stats = "cpu=0   \tfound=0 invalid=0 insert=0 insert_failed=0 drop=700 early_drop=9 error=0 search_restart=0\n"
+            + "cpu=1   \tfound=0 invalid=0 insert=0 insert_failed=0 drop=739 early_drop=5 error=0 search_restart=0\n";
+        Assert.Equal(14, ConntrackCounters.SumField(stats, "early_drop"));
+        Assert.Equal(1439, ConntrackCounters.SumField(stats, "drop"));
+    }
 }

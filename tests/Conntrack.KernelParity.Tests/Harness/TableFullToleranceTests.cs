@@ -49,15 +49,6 @@ public sealed class TableFullToleranceTests
     }
 
     [Fact]
-    public void Early_drop_is_summed_over_the_cpu_rows()
-    {
-        const string stats = "cpu=0   \tfound=0 invalid=0 insert=0 insert_failed=0 drop=700 early_drop=9 error=0 search_restart=0\n"
-            + "cpu=1   \tfound=0 invalid=0 insert=0 insert_failed=0 drop=739 early_drop=5 error=0 search_restart=0\n";
-        Assert.Equal(14, ConntrackCounters.SumField(stats, "early_drop"));
-        Assert.Equal(1439, ConntrackCounters.SumField(stats, "drop"));
-    }
-
-    [Fact]
     public void The_state_mix_names_protocol_state_and_flags()
     {
         var syn = ProcEntry.Parse("ipv4     2 tcp      6 119 SYN_SENT src=1.2.3.4 dst=192.0.2.10 sport=1234 dport=80 [UNREPLIED] src=192.0.2.10 dst=1.2.3.4 sport=80 dport=1234 mark=0 zone=0 use=2");

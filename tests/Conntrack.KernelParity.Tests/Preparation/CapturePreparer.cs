@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Conntrack.Capture;
+using Conntrack.Packets;
 
 namespace Conntrack.KernelParity.Tests.Preparation;
 
@@ -144,12 +145,7 @@ internal static class CapturePreparer
     private static ushort HeaderSum(ReadOnlySpan<byte> ip)
     {
         int headerLength = (ip[0] & 0x0F) * 4;
-        uint sum = 0;
-        for (int i = 0; i < headerLength; i += 2)
-            sum += BinaryPrimitives.ReadUInt16BigEndian(ip[i..]);
-        while ((sum >> 16) != 0)
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        return (ushort)sum;
+        return InternetChecksum.Fold(InternetChecksum.Add(0, ip[..headerLength]));
     }
 
     private static void Skip(Dictionary<PacketSkip, List<long>> skipped, PacketSkip reason, long packetNumber)

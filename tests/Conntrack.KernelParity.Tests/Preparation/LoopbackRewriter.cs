@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Net;
 using Conntrack.Capture;
+using Conntrack.Packets;
 
 namespace Conntrack.KernelParity.Tests.Preparation;
 
@@ -146,7 +147,7 @@ internal sealed class LoopbackRewriter
         if (!IsLoopback4(BinaryPrimitives.ReadUInt32BigEndian(quoted[12..])) && !IsLoopback4(BinaryPrimitives.ReadUInt32BigEndian(quoted[16..])))
             return;
         ulong before = HeaderSum(quoted[..headerLength]);
-        ulong addressesBefore = Add(0, quoted[12..20]);
+        ulong addressesBefore = InternetChecksum.Add(0, quoted[12..20]);
         for (int offset = 12; offset <= 16; offset += 4)
         {
             uint address = BinaryPrimitives.ReadUInt32BigEndian(quoted[offset..]);
@@ -156,14 +157,14 @@ internal sealed class LoopbackRewriter
         ushort old = BinaryPrimitives.ReadUInt16BigEndian(quoted[10..]);
         BinaryPrimitives.WriteUInt16BigEndian(quoted[10..], Adjust(old, before, HeaderSum(quoted[..headerLength])));
         var (protocol, l4) = Transport4(quoted, headerLength);
-        AdjustQuotedL4(quoted[l4], protocol, addressesBefore, Add(0, quoted[12..20]), ipv6: false);
+        AdjustQuotedL4(quoted[l4], protocol, addressesBefore, InternetChecksum.Add(0, quoted[12..20]), ipv6: false);
     }
 
     private void RewriteQuoted6(Span<byte> quoted)
     {
         if (quoted[0] >> 4 != 6)
             return;
-        ulong addressesBefore = Add(0, quoted[8..40]);
+        ulong addressesBefore = InternetChecksum.Add(0, quoted[8..40]);
         for (int offset = 8; offset <= 24; offset += 16)
         {
             if (BinaryPrimitives.ReadUInt128BigEndian(quoted[offset..]) == Loopback6)
@@ -171,7 +172,7 @@ internal sealed class LoopbackRewriter
         }
         var (protocol, l4) = Transport6(quoted);
         if (protocol is { } p)
-            AdjustQuotedL4(quoted[l4], p, addressesBefore, Add(0, quoted[8..40]), ipv6: true);
+            AdjustQuotedL4(quoted[l4], p, addressesBefore, InternetChecksum.Add(0, quoted[8..40]), ipv6: true);
     }
 
     /// <summary>
@@ -232,36 +233,10 @@ internal sealed class LoopbackRewriter
     private static (byte? Protocol, Range L4) Transport6(ReadOnlySpan<byte> ip)
     {
         int end = Math.Min(40 + BinaryPrimitives.ReadUInt16BigEndian(ip[4..]), ip.Length);
-        byte next = ip[6];
-        int offset = 40;
-        while (true)
-        {
-            switch (next)
-            {
-                case 0 or 43 or 60: // hop-by-hop, routing, destination options
-                    if (offset + 2 > end)
-                        return (null, 0..0);
-                    next = ip[offset];
-                    offset += (ip[offset + 1] + 1) * 8;
-                    break;
-                case 44: // fragment
-                    if (offset + 8 > end)
-                        return (null, 0..0);
-                    if ((BinaryPrimitives.ReadUInt16BigEndian(ip[(offset + 2)..]) & 0xFFF8) != 0)
-                        return (null, 0..0);
-                    next = ip[offset];
-                    offset += 8;
-                    break;
-                case 51: // authentication header
-                    if (offset + 2 > end)
-                        return (null, 0..0);
-                    next = ip[offset];
-                    offset += (ip[offset + 1] + 2) * 4;
-                    break;
-                default:
-                    return offset <= end ? (next, offset..end) : (null, 0..0);
-            }
-        }
+        var chain = new Ipv6ExtensionWalker(ip[..end]);
+        if (chain.SkipToUpperLayer(int.MaxValue) != Ipv6ChainEnd.Reached || chain.Offset > end)
+            return (null, 0..0);
+        return (chain.Current, chain.Offset..end);
     }
 
     /// <summary>Where the transport checksum sits and whether it covers the pseudo-header; null when no checksum covers the addresses or the quoted packet.</summary>
@@ -285,9 +260,9 @@ internal sealed class LoopbackRewriter
             return 0;
         ulong sum = 0;
         if (pseudoHeader)
-            sum = ipv6 ? Add(Add(0, ip[8..24]), ip[24..40]) : Add(0, ip[12..20]);
-        sum = Add(sum, segment[..checksumOffset]);
-        return Add(sum, segment[(checksumOffset + 2)..]);
+            sum = ipv6 ? InternetChecksum.Add(InternetChecksum.Add(0, ip[8..24]), ip[24..40]) : InternetChecksum.Add(0, ip[12..20]);
+        sum = InternetChecksum.Add(sum, segment[..checksumOffset]);
+        return InternetChecksum.Add(sum, segment[(checksumOffset + 2)..]);
     }
 
     private static void PatchL4(Span<byte> ip, Range l4, int checksumOffset, byte protocol, ulong before, ulong after, bool ipv6)
@@ -307,29 +282,11 @@ internal sealed class LoopbackRewriter
     /// <summary>RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), with m and m' the sums of what the checksum covers before and after.</summary>
     internal static ushort Adjust(ushort checksum, ulong before, ulong after)
     {
-        ulong sum = (ushort)~checksum + (ulong)(ushort)~Fold(before) + Fold(after);
-        return (ushort)~Fold(sum);
+        ulong sum = (ushort)~checksum + (ulong)(ushort)~InternetChecksum.Fold(before) + InternetChecksum.Fold(after);
+        return (ushort)~InternetChecksum.Fold(sum);
     }
 
-    private static ushort Fold(ulong sum)
-    {
-        while ((sum >> 16) != 0)
-            sum = (sum & 0xFFFF) + (sum >> 16);
-        return (ushort)sum;
-    }
-
-    private static ulong HeaderSum(ReadOnlySpan<byte> header) => Add(Add(0, header[..10]), header[12..]);
-
-    /// <summary>Sums 16-bit big-endian words; an odd last byte is padded with zero.</summary>
-    private static ulong Add(ulong sum, ReadOnlySpan<byte> data)
-    {
-        int i = 0;
-        for (; i + 1 < data.Length; i += 2)
-            sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        if (i < data.Length)
-            sum += (ulong)data[i] << 8;
-        return sum;
-    }
+    private static ulong HeaderSum(ReadOnlySpan<byte> header) => InternetChecksum.Add(InternetChecksum.Add(0, header[..10]), header[12..]);
 
     private static bool IsIcmpError4(byte type) => type is 3 or 4 or 5 or 11 or 12;
 
