@@ -9,7 +9,7 @@ namespace Conntrack.Capture;
 /// capture paused), and is otherwise one bad record, delivered at the previous record's time.
 /// Wireshark and tcpdump show such times as they are; a replay cannot, so each change is an issue.
 /// pcapng interfaces each keep their own clock: their records may interleave out of order, and one
-/// interface's if_tsoffset may put it in another epoch (the replay orders them across interfaces).
+/// interface's if_tsoffset may put it in another epoch (the replay clamps time across interfaces).
 /// </summary>
 /// <param name="issues">Where changes are reported.</param>
 /// <param name="interfaceId">The pcapng interface whose records this clock places (0 for pcap).</param>
