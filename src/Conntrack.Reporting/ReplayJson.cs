@@ -114,6 +114,7 @@ public static class ReplayJson
         w.WriteNumber("capture_issues", r.CaptureIssues.Total);
         w.WriteNumber("skipped_records", r.CaptureIssues.SkippedRecords);
         w.WriteNumber("truncated_records", r.CaptureIssues.TruncatedRecords);
+        w.WriteNumber("retimed_records", r.CaptureIssues.RetimedRecords);
         w.WriteBoolean("stopped_early", r.CaptureIssues.StoppedEarly);
         w.WriteStartArray("issues");
         foreach (var issue in r.CaptureIssues.First)

@@ -22,6 +22,12 @@ public sealed class CaptureIssues
     /// <summary>Records delivered despite an anomaly, such as a captured length above the snapshot length.</summary>
     public long SuspiciousRecords { get; private set; }
 
+    /// <summary>
+    /// Records delivered at another record's time because their own ran backwards, jumped far ahead
+    /// or could not be represented, so that time never runs backwards for the consumer.
+    /// </summary>
+    public long RetimedRecords { get; private set; }
+
     /// <summary>Bytes discarded while resynchronising after corruption or at a garbage tail.</summary>
     public long SkippedBytes { get; private set; }
 
@@ -49,8 +55,11 @@ public sealed class CaptureIssues
             case IssueKind.Skipped:
                 SkippedRecords++;
                 break;
-            case IssueKind.Suspicious:
+            case IssueKind.Suspicious or IssueKind.SubsecondOverflow:
                 SuspiciousRecords++;
+                break;
+            case IssueKind.TimeBackwards or IssueKind.TimeJump or IssueKind.TimestampOverflow:
+                RetimedRecords++;
                 break;
         }
 

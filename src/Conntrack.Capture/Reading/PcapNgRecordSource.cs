@@ -20,8 +20,13 @@ internal sealed class PcapNgRecordSource : RecordSource
     private const int MinInterfaceDescriptionLength = 20;
     private const int PacketBlockHeaderLength = 28; // EPB and OPB: header up to the packet data
     private const int SimplePacketHeaderLength = 12;
+    private const int PacketTimestampEnd = 20; // EPB and OPB: type, length, interface, timestamp
+    private const int ZeroBlockHeaderLength = 8; // type 0 is reserved, length 0 is impossible
+
+    private const string PerInterface = " on the same interface";
 
     private readonly List<PcapNgInterface> _interfaces = [];
+    private readonly List<RecordClock> _clocks = []; // one per interface, kept for reuse by later sections
     private int _interfacesInSection;
     private bool _bigEndian;
     private long _lastTimestamp;
@@ -52,6 +57,12 @@ internal sealed class PcapNgRecordSource : RecordSource
             {
                 Finish();
                 return false;
+            }
+
+            if (IsZeroFill(Math.Min(available, ZeroBlockHeaderLength)))
+            {
+                SkipZeroFill(offset, granule: 4); // blocks are 32-bit aligned
+                continue;
             }
 
             if (available < 8)
@@ -333,7 +344,7 @@ internal sealed class PcapNgRecordSource : RecordSource
         if (block.Length < MinInterfaceDescriptionLength)
         {
             Issues.Add(IssueKind.Other, offset, PacketNumber, $"interface description block of {block.Length} bytes is too short (expected at least {MinInterfaceDescriptionLength})");
-            _interfaces.Add(new PcapNgInterface(default, 0, PcapNgInterface.DefaultResolution, 0, valid: false));
+            Describe(new PcapNgInterface(default, 0, PcapNgInterface.DefaultResolution, 0, valid: false));
             return;
         }
 
@@ -373,11 +384,25 @@ internal sealed class PcapNgRecordSource : RecordSource
 
         if (!PcapNgInterface.IsSupportedResolution(resolution))
         {
-            Issues.Add(IssueKind.Other, offset, PacketNumber, $"if_tsresol 10^-{resolution} is not supported; using microseconds");
+            Issues.Add(IssueKind.TimestampResolution, offset, PacketNumber, $"if_tsresol 10^-{resolution} is not supported; using microseconds");
             resolution = PcapNgInterface.DefaultResolution;
         }
 
-        _interfaces.Add(new PcapNgInterface(linkType, snapLength, resolution, offsetSeconds, valid: true));
+        Describe(new PcapNgInterface(linkType, snapLength, resolution, offsetSeconds, valid: true));
+    }
+
+    private void Describe(PcapNgInterface description)
+    {
+        _interfaces.Add(description);
+        int id = _interfaces.Count - 1;
+        if (id < _clocks.Count)
+        {
+            _clocks[id].Reset();
+        }
+        else
+        {
+            _clocks.Add(new RecordClock(Issues, id, PerInterface));
+        }
     }
 
     private bool TryEnhancedPacket(long offset, ReadOnlySpan<byte> block, out CaptureRecord record)
@@ -464,8 +489,7 @@ internal sealed class PcapNgRecordSource : RecordSource
             Issues.Add(IssueKind.Suspicious, offset, PacketNumber, $"captured length {captured} exceeds the snapshot length {description.SnapLength}");
         }
 
-        // SPB carries no timestamp: repeat the previous one so time never runs backwards.
-        long timestamp = ticks is ulong value ? description.ToNanoseconds(value) : _lastTimestamp;
+        long timestamp = Place(offset, block.Length, (int)interfaceId, ticks);
         _lastTimestamp = timestamp;
         record = new CaptureRecord(
             PacketNumber,
@@ -474,8 +498,48 @@ internal sealed class PcapNgRecordSource : RecordSource
             description.LinkType,
             (int)interfaceId,
             (int)Math.Min(original, int.MaxValue),
-            block.Slice(dataOffset, (int)captured));
+            Input.Peek(dataOffset, (int)captured)); // not block: placing may have moved the window
         return true;
+    }
+
+    private long Place(long offset, int blockLength, int interfaceId, ulong? ticks)
+    {
+        if (ticks is not ulong value)
+        {
+            // SPB carries no timestamp: repeat the previous one so time never runs backwards.
+            return _lastTimestamp;
+        }
+
+        PcapNgInterface description = _interfaces[interfaceId];
+        RecordClock clock = _clocks[interfaceId];
+        if (description.TryToNanoseconds(value, out long stored))
+        {
+            return clock.Place(this, blockLength, offset, PacketNumber, stored);
+        }
+
+        long timestamp = clock.PlaceUnreadable(this, blockLength, out string deliveredAt);
+        Issues.Add(IssueKind.TimestampOverflow, offset, PacketNumber, $"timestamp {value} in units of {description.UnitBase}{description.UnitExponent} s plus if_tsoffset {description.OffsetSeconds} s is beyond 64-bit nanoseconds; delivered at {deliveredAt}");
+        return timestamp;
+    }
+
+    public override bool TryPeekNextTimestamp(int interfaceId, int currentLength, out long timestamp)
+    {
+        timestamp = 0;
+        if (Input.Ensure(currentLength + PacketTimestampEnd) < currentLength + PacketTimestampEnd)
+        {
+            return false;
+        }
+
+        // Only a packet block on the same interface right after this one counts; SPBs have no time.
+        ReadOnlySpan<byte> next = Input.Peek(currentLength, PacketTimestampEnd);
+        uint type = Read32(next);
+        if (type is not (EnhancedPacketType or ObsoletePacketType))
+        {
+            return false;
+        }
+
+        uint nextInterface = type == EnhancedPacketType ? Read32(next[8..]) : Read16(next[8..]);
+        return nextInterface == interfaceId && _interfaces[interfaceId].TryToNanoseconds(Timestamp(next), out timestamp);
     }
 
     private ulong Timestamp(ReadOnlySpan<byte> block) => ((ulong)Read32(block[12..]) << 32) | Read32(block[16..]);

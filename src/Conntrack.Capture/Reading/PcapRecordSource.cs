@@ -18,6 +18,7 @@ internal sealed class PcapRecordSource : RecordSource
     private readonly bool _nanoseconds;
     private readonly LinkType _linkType;
     private readonly uint _snapLength;
+    private readonly RecordClock _clock;
     private long _lastSeconds = -1;
 
     /// <summary>Reads the 24-byte file header, which <see cref="CaptureReader"/> has already buffered and checked.</summary>
@@ -26,6 +27,7 @@ internal sealed class PcapRecordSource : RecordSource
     {
         _bigEndian = bigEndian;
         _nanoseconds = nanoseconds;
+        _clock = new RecordClock(issues, interfaceId: 0, scope: "");
         ReadOnlySpan<byte> header = input.Peek(0, FileHeaderLength);
         uint snap = Read32(header[16..]);
 
@@ -50,6 +52,13 @@ internal sealed class PcapRecordSource : RecordSource
                 return false;
             }
 
+            if (IsZeroFill(available))
+            {
+                // Byte by byte: a record after a zero hole starts wherever the writer resumed.
+                SkipZeroFill(offset, granule: 1);
+                continue;
+            }
+
             PacketNumber++;
             if (available < RecordHeaderLength)
             {
@@ -63,6 +72,7 @@ internal sealed class PcapRecordSource : RecordSource
             uint fraction = Read32(header[4..]);
             uint capturedLength = Read32(header[8..]);
             uint originalLength = Read32(header[12..]);
+            long stored = StoredTime(header); // before Ensure below, which may move the buffer
 
             if (capturedLength > CaptureLimits.MaxCaptureLength)
             {
@@ -94,12 +104,19 @@ internal sealed class PcapRecordSource : RecordSource
                 Issues.Add(IssueKind.Suspicious, offset, PacketNumber, $"captured length {capturedLength} exceeds the snapshot length {_snapLength}");
             }
 
+            if (fraction >= FractionLimit)
+            {
+                // The field is a count of sub-second units, so the excess is whole seconds: exact for
+                // writers that round 999999.5 µs up to 1000000; the clock then judges the result like any time.
+                Issues.Add(IssueKind.SubsecondOverflow, offset, PacketNumber, $"{(_nanoseconds ? "nanosecond" : "microsecond")} field {fraction} is not below {FractionLimit}; carried into the seconds");
+            }
+
             _lastSeconds = seconds;
-            long nanoseconds = (seconds * 1_000_000_000L) + (_nanoseconds ? fraction : fraction * 1_000L);
+            long timestamp = _clock.Place(this, recordLength, offset, PacketNumber, stored);
             record = new CaptureRecord(
                 PacketNumber,
                 offset,
-                nanoseconds,
+                timestamp,
                 _linkType,
                 interfaceId: 0,
                 (int)Math.Min(originalLength, int.MaxValue),
@@ -109,6 +126,24 @@ internal sealed class PcapRecordSource : RecordSource
         }
 
         return false;
+    }
+
+    public override bool TryPeekNextTimestamp(int interfaceId, int currentLength, out long timestamp)
+    {
+        timestamp = 0;
+        if (Input.Ensure(currentLength + RecordHeaderLength) < currentLength + RecordHeaderLength)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> header = Input.Peek(currentLength, RecordHeaderLength);
+        if (!header.ContainsAnyExcept((byte)0))
+        {
+            return false;
+        }
+
+        timestamp = StoredTime(header);
+        return true;
     }
 
     /// <summary>
@@ -152,12 +187,18 @@ internal sealed class PcapRecordSource : RecordSource
         uint captured = Read32(header[8..]);
         uint original = Read32(header[12..]);
         capturedLength = (int)Math.Min(captured, int.MaxValue);
-        return fraction < (_nanoseconds ? 1_000_000_000u : 1_000_000u)
+        return fraction < FractionLimit
             && captured <= _snapLength
             && original >= captured
             && original is > 0 and <= MaxPlausibleOriginalLength
             && (_lastSeconds < 0 || Math.Abs(seconds - _lastSeconds) <= ResyncMaxTimeJumpSeconds);
     }
+
+    private uint FractionLimit => _nanoseconds ? 1_000_000_000u : 1_000_000u;
+
+    /// <summary>A record header's time in nanoseconds; at most 2^32 s plus 2^32 µs, so it cannot overflow.</summary>
+    private long StoredTime(ReadOnlySpan<byte> header) =>
+        (Read32(header) * 1_000_000_000L) + (_nanoseconds ? Read32(header[4..]) : Read32(header[4..]) * 1_000L);
 
     private uint Read32(ReadOnlySpan<byte> bytes) =>
         _bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt32LittleEndian(bytes);
