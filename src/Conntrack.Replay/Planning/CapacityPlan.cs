@@ -1,4 +1,5 @@
 using Conntrack.Replay.Memory;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Replay.Planning;
 
@@ -26,4 +27,8 @@ public sealed record CapacityPlan
 
 public readonly record struct PlanCandidate(int Max, long Drops, long EarlyDrops, int Peak);
 
-public readonly record struct TimeoutWhatIf(string Setting, long CurrentSeconds, long ProposedSeconds, int Peak, int UnlimitedPeak);
+public readonly record struct TimeoutWhatIf(TimeoutClass Timeout, long CurrentSeconds, long ProposedSeconds, int Peak, int UnlimitedPeak)
+{
+    /// <summary>The sysctl that sets the timeout.</summary>
+    public string Setting => Timeout.SysctlName();
+}
