@@ -4,6 +4,9 @@ using System.Text;
 using Conntrack.Replay.Memory;
 using Conntrack.Host;
 using Conntrack.Host.Tables;
+using Conntrack.Flows;
+using Conntrack.Protocols;
+using Conntrack.Timeouts;
 using static Conntrack.Doctor.DoctorText;
 
 namespace Conntrack.Doctor;
@@ -22,27 +25,27 @@ public static partial class DoctorAnalyzer
     /// <summary>Raising is unaffordable when the extra memory of a full table exceeds this share of available memory.</summary>
     public const double AffordableShare = 0.25;
 
-    private sealed record Candidate(string Setting, long Proposed, string What, string Cost);
+    private sealed record Candidate(TimeoutClass Timeout, long Proposed, string What, string Cost);
 
     /// <summary>Shorter timeouts worth checking, gentlest first; each applies only when the host's value is higher.</summary>
     private static readonly Candidate[] TimeoutCandidates =
     [
-        new("nf_conntrack_tcp_timeout_established", 86_400, "ESTABLISHED entries idle for more than a day",
+        new(TimeoutClass.TcpEstablished, 86_400, "ESTABLISHED entries idle for more than a day",
             "an ESTABLISHED connection silent for over a day loses its entry: its next packet is picked up mid-stream (nf_conntrack_tcp_loose=1) or dropped as INVALID by ct state rules; TCP keepalives (every 2 h by default) keep live connections' entries fresh"),
-        new("nf_conntrack_tcp_timeout_syn_sent", 60, "unanswered SYNs", "a connection attempt still unanswered after 60 s loses its entry; a later retransmitted SYN simply creates a new one"),
-        new("nf_conntrack_tcp_timeout_syn_recv", 60, "half-open handshakes", "handshakes slower than 60 s start over"),
-        new("nf_conntrack_tcp_timeout_fin_wait", 60, "connections closing (FIN_WAIT)", "a peer that takes over 60 s to finish closing meets no entry; its last packets may be INVALID"),
-        new("nf_conntrack_tcp_timeout_close_wait", 60, "half-closed connections (CLOSE_WAIT)", "a half-closed connection idle for over 60 s loses its entry"),
-        new("nf_conntrack_tcp_timeout_last_ack", 30, "connections waiting for the last ACK", "a lost last ACK retransmitted after 30 s meets no entry"),
-        new("nf_conntrack_tcp_timeout_time_wait", 60, "closed connections in TIME_WAIT", "a 4-tuple reused 60–120 s after closing is simply a new connection (it starts with a SYN); nothing breaks"),
-        new("nf_conntrack_udp_timeout_stream", 60, "UDP streams idle for a minute or more", "a UDP flow silent for over 60 s (VPN or QUIC keepalives are usually 15–25 s) becomes new again; NATed flows may change source port"),
-        new("nf_conntrack_udp_timeout", 30, "unanswered or one-shot UDP", "a reply later than 30 s after the request meets no entry"),
-        new("nf_conntrack_icmp_timeout", 30, "ICMP", "an echo reply later than 30 s is INVALID"),
-        new("nf_conntrack_generic_timeout", 120, "protocols without a tracker (ESP, OSPF, …)", "a tunnel or routing protocol silent for over 2 min becomes new again; IPsec with DPD/keepalives is unaffected"),
+        new(TimeoutClass.TcpSynSent, 60, "unanswered SYNs", "a connection attempt still unanswered after 60 s loses its entry; a later retransmitted SYN simply creates a new one"),
+        new(TimeoutClass.TcpSynRecv, 60, "half-open handshakes", "handshakes slower than 60 s start over"),
+        new(TimeoutClass.TcpFinWait, 60, "connections closing (FIN_WAIT)", "a peer that takes over 60 s to finish closing meets no entry; its last packets may be INVALID"),
+        new(TimeoutClass.TcpCloseWait, 60, "half-closed connections (CLOSE_WAIT)", "a half-closed connection idle for over 60 s loses its entry"),
+        new(TimeoutClass.TcpLastAck, 30, "connections waiting for the last ACK", "a lost last ACK retransmitted after 30 s meets no entry"),
+        new(TimeoutClass.TcpTimeWait, 60, "closed connections in TIME_WAIT", "a 4-tuple reused 60–120 s after closing is simply a new connection (it starts with a SYN); nothing breaks"),
+        new(TimeoutClass.UdpStream, 60, "UDP streams idle for a minute or more", "a UDP flow silent for over 60 s (VPN or QUIC keepalives are usually 15–25 s) becomes new again; NATed flows may change source port"),
+        new(TimeoutClass.Udp, 30, "unanswered or one-shot UDP", "a reply later than 30 s after the request meets no entry"),
+        new(TimeoutClass.Icmp, 30, "ICMP", "an echo reply later than 30 s is INVALID"),
+        new(TimeoutClass.Generic, 120, "protocols without a tracker (ESP, OSPF, …)", "a tunnel or routing protocol silent for over 2 min becomes new again; IPsec with DPD/keepalives is unaffected"),
     ];
 
     /// <summary>Past the gentle set: just above the 2-h TCP keepalive interval.</summary>
-    private static readonly Candidate AggressiveEstablished = new("nf_conntrack_tcp_timeout_established", 7440, "ESTABLISHED entries idle for more than 2 h 4 min",
+    private static readonly Candidate AggressiveEstablished = new(TimeoutClass.TcpEstablished, 7440, "ESTABLISHED entries idle for more than 2 h 4 min",
         "a connection silent for over 2 h 4 min without TCP keepalives loses its entry (keepalive's default first probe is at 2 h, so connections that use it keep theirs); long-idle SSH or database sessions without keepalives are cut");
 
     private static readonly HashSet<int> StatelessUdpPorts = [53, 69, 123, 161, 162, 514, 1812, 1813, 2055, 3784, 3785, 4739, 4789, 6081, 6343, 8472];
@@ -183,19 +186,19 @@ public static partial class DoctorAnalyzer
         var current = host.Settings.Settings;
         foreach (var candidate in TimeoutCandidates)
         {
-            long now = current.Get(candidate.Setting);
+            long now = current.Get(candidate.Timeout);
             if (now > candidate.Proposed)
-                plan.Projections.Add(Project(table, candidate.Setting, now, candidate.Proposed));
+                plan.Projections.Add(Project(table, candidate.Timeout, now, candidate.Proposed));
         }
         long gone = plan.Projections.Where(c => ShouldPropose(c, table)).Sum(c => c.EntriesGone);
         plan.ProjectedCount = Scale(usage, table, gone);
 
         // Not enough? Try the keepalive-bounded established timeout.
-        long established = current.Get(AggressiveEstablished.Setting);
+        long established = current.Get(AggressiveEstablished.Timeout);
         if (max is long m && plan.ProjectedCount > m * 0.7 && established > AggressiveEstablished.Proposed)
         {
-            var aggressive = Project(table, AggressiveEstablished.Setting, established, AggressiveEstablished.Proposed);
-            int i = plan.Projections.FindIndex(c => c.Setting == AggressiveEstablished.Setting);
+            var aggressive = Project(table, AggressiveEstablished.Timeout, established, AggressiveEstablished.Proposed);
+            int i = plan.Projections.FindIndex(c => c.Timeout == AggressiveEstablished.Timeout);
             if (aggressive.EntriesGone > (i >= 0 ? plan.Projections[i].EntriesGone : 0))
             {
                 if (i >= 0)
@@ -218,9 +221,9 @@ public static partial class DoctorAnalyzer
 
     private static Recommendation TimeoutRecommendation(HostObservation host, TableSummary table, TimeoutChange change, TableUsage usage)
     {
-        var candidate = change.Proposed == AggressiveEstablished.Proposed && change.Setting == AggressiveEstablished.Setting
+        var candidate = change.Proposed == AggressiveEstablished.Proposed && change.Timeout == AggressiveEstablished.Timeout
             ? AggressiveEstablished
-            : TimeoutCandidates.First(c => c.Setting == change.Setting);
+            : TimeoutCandidates.First(c => c.Timeout == change.Timeout);
         double share = 100.0 * change.EntriesGone / Math.Max(1, table.Entries);
         string exact = change.Exact ? "" : " (at least)";
         string alone = usage.Count is long ? $" Alone, this change brings the count to ~{N(Scale(usage, table, change.EntriesGone))}." : "";
@@ -260,7 +263,7 @@ public static partial class DoctorAnalyzer
 
     private static Recommendation? HalfOpen(TableSummary table)
     {
-        long half = table.States.Where(s => s.Protocol == 6 && TableStates.Name(s.State) is "SYN_SENT" or "SYN_RECV").Sum(s => s.Unreplied + (TableStates.Name(s.State) == "SYN_RECV" ? s.Count - s.Unreplied : 0));
+        long half = table.States.Where(s => s.Protocol == IpProtocol.Tcp && s.State is StateId.SynSent or StateId.SynRecv).Sum(s => s.Unreplied + (s.State == StateId.SynRecv ? s.Count - s.Unreplied : 0));
         if (table.Entries == 0 || half < table.Entries * 0.3)
             return null;
         var top = table.Sources.Top(3);

@@ -2,6 +2,7 @@ using Conntrack.Replay.Memory;
 using Conntrack.Host;
 using Conntrack.Host.Tables;
 using static Conntrack.Doctor.DoctorText;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Doctor;
 
@@ -218,12 +219,12 @@ public static partial class DoctorAnalyzer
     }
 
     /// <summary>Idle-time ageing (the remaining-time arithmetic): how many entries of a class a shorter timeout would already have expired.</summary>
-    public static TimeoutChange Project(TableSummary table, string setting, long current, long proposed)
+    public static TimeoutChange Project(TableSummary table, TimeoutClass timeout, long current, long proposed)
     {
-        var ages = table.Ages.GetValueOrDefault(setting);
+        var ages = table.Ages.GetValueOrDefault(timeout);
         long inClass = ages?.Total ?? 0;
         long gone = ages is null ? 0 : ages.CountAtLeast(proposed);
-        return new TimeoutChange(setting, current, proposed, inClass, gone, AgeHistogram.IsExactAt(proposed));
+        return new TimeoutChange(timeout, current, proposed, inClass, gone, AgeHistogram.IsExactAt(proposed));
     }
 
     private static MemoryAssessment AssessMemory(HostObservation host, TableUsage usage)

@@ -1,7 +1,7 @@
 using Conntrack.Flows;
-using Conntrack.Host.Tables;
 using Conntrack.Protocols;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Replay;
 
@@ -44,16 +44,17 @@ public static class EntryClass
         _ => "other protocols",
     };
 
-    /// <summary>The sysctl whose value is this class's lifetime (null where several apply); the doctor's mapping, by state name.</summary>
-    public static string? TimeoutSetting(int entryClass) => entryClass switch
+    /// <summary>The timeout that is this class's lifetime (null where several apply: SCTP's states).</summary>
+    public static TimeoutClass? Timeout(int entryClass) => entryClass switch
     {
-        < TcpStates => TimeoutClasses.SettingFor(IpProtocol.Tcp, TableStates.Parse(StateNames.Tcp((TcpConnState)entryClass)), assured: false, unreplied: false),
-        UdpShort => TimeoutClasses.SettingFor(IpProtocol.Udp, 0, assured: false, unreplied: true),
-        UdpStream => TimeoutClasses.SettingFor(IpProtocol.Udp, 0, assured: true, unreplied: false),
-        Icmp => TimeoutClasses.SettingFor(IpProtocol.Icmp, 0, false, false),
-        Icmpv6 => TimeoutClasses.SettingFor(IpProtocol.IcmpV6, 0, false, false),
-        Gre => TimeoutClasses.SettingFor(IpProtocol.Gre, 0, assured: true, unreplied: false),
-        Generic => TimeoutClasses.SettingFor(0, 0, false, false),
+        < TcpStates => TimeoutRules.ForTcp((TcpConnState)entryClass),
+        UdpShort => TimeoutClass.Udp,
+        UdpStream => TimeoutClass.UdpStream,
+        Icmp => TimeoutClass.Icmp,
+        Icmpv6 => TimeoutClass.Icmpv6,
+        // Entries that live long enough to matter have seen their reply.
+        Gre => TimeoutClass.GreStream,
+        Generic => TimeoutClass.Generic,
         _ => null,
     };
 }

@@ -1,6 +1,7 @@
 using Conntrack.Replay.KernelLog;
 using Conntrack.Flows;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Replay;
 
@@ -102,7 +103,7 @@ internal sealed class ReplayRecorder(TableFullLog log) : IConntrackEventSink
         for (int i = 0; i < _secondsByClass.Length; i++)
         {
             if (_secondsByClass[i] > 0)
-                list.Add(new EntrySeconds(EntryClass.Label(i), EntryClass.TimeoutSetting(i), _secondsByClass[i], total > 0 ? _secondsByClass[i] / total : 0));
+                list.Add(new EntrySeconds(EntryClass.Label(i), EntryClass.Timeout(i), _secondsByClass[i], total > 0 ? _secondsByClass[i] / total : 0));
         }
         list.Sort(static (a, b) => b.Seconds.CompareTo(a.Seconds));
         return list;
@@ -110,4 +111,4 @@ internal sealed class ReplayRecorder(TableFullLog log) : IConntrackEventSink
 }
 
 /// <summary>How much of the table's occupancy over time one timeout class accounts for.</summary>
-public readonly record struct EntrySeconds(string Class, string? TimeoutSetting, double Seconds, double Share);
+public readonly record struct EntrySeconds(string Class, TimeoutClass? Timeout, double Seconds, double Share);

@@ -4,6 +4,8 @@ using Conntrack.Replay.Memory;
 using Conntrack.Host;
 using Conntrack.Host.Logs;
 using Conntrack.Host.Tables;
+using Conntrack.Protocols;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Reporting;
 
@@ -225,7 +227,7 @@ public static class DoctorJson
         for (int p = 0; p < protocols.Length; p++)
         {
             if (protocols[p] > 0)
-                w.WriteNumber(TableSummary.StateLabel((byte)p, TableStates.None), protocols[p]);
+                w.WriteNumber(TableSummary.StateLabel((byte)p, StateId.Absent), protocols[p]);
         }
         w.WriteEndObject();
         w.WriteStartObject("by_state");
@@ -247,8 +249,8 @@ public static class DoctorJson
             w.WriteNumber("entries", st.Count);
             w.WriteNumber("assured", st.Assured);
             w.WriteNumber("unreplied", st.Unreplied);
-            if (st.TimeoutSetting is { } setting)
-                w.WriteString("timeout_setting", setting);
+            if (st.Timeout is { } timeout)
+                w.WriteString("timeout_setting", timeout.SysctlName());
             w.WriteStartObject("remaining");
             for (int i = 0; i < st.Remaining.Length; i++)
                 w.WriteNumber(StateStats.RemainingLabels[i], st.Remaining[i]);

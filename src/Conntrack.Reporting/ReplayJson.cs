@@ -5,6 +5,7 @@ using Conntrack.Replay.Planning;
 using Conntrack.Replay;
 using Conntrack.Settings;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Reporting;
 
@@ -76,10 +77,10 @@ public static class ReplayJson
         {
             w.WriteStartObject();
             w.WriteString("class", es.Class);
-            if (es.TimeoutSetting is { } setting)
+            if (es.Timeout is { } timeout)
             {
-                w.WriteString("timeout_setting", setting);
-                w.WriteNumber("timeout_seconds", settings.Get(setting));
+                w.WriteString("timeout_setting", timeout.SysctlName());
+                w.WriteNumber("timeout_seconds", settings.Get(timeout));
             }
             w.WriteNumber("entry_seconds", Math.Round(es.Seconds, 3));
             w.WriteNumber("share", Math.Round(es.Share, 6));

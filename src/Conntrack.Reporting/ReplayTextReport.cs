@@ -4,6 +4,7 @@ using Conntrack.Replay.Planning;
 using Conntrack.Replay;
 using Conntrack.Settings;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 using Spectre.Console;
 using SpectreTable = Spectre.Console.Table;
 
@@ -75,7 +76,7 @@ public static class ReplayTextReport
             classes.AddColumn(new TableColumn("share").RightAligned());
             foreach (var es in r.EntrySeconds.Take(6))
             {
-                string timeout = es.TimeoutSetting is { } name ? $"{name} = {N(settings.Get(name))} s" : "";
+                string timeout = es.Timeout is { } t ? $"{t.SysctlName()} = {N(settings.Get(t))} s" : "";
                 classes.AddRow(Markup.Escape(es.Class), timeout, $"{(es.Share * 100).ToString("0.0", Inv)} %");
             }
             console.Write(classes);

@@ -1,6 +1,8 @@
 using Conntrack.Host.Parsing;
 using Conntrack.Host.Tables;
+using Conntrack.Protocols;
 using Conntrack.Settings;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Host.Tests;
 
@@ -28,7 +30,7 @@ public class TableParserTests
         Assert.Equal((byte)2, tcp.Family);
         Assert.Equal((byte)6, tcp.Protocol);
         Assert.Equal(118, tcp.Timeout);
-        Assert.Equal("TIME_WAIT", TableStates.Name(tcp.State));
+        Assert.Equal("TIME_WAIT", StateNames.Name(tcp.State));
         Assert.Equal(39138, tcp.SourcePort);
         Assert.Equal(8080, tcp.DestinationPort);
         Assert.True(tcp.Assured);
@@ -38,7 +40,7 @@ public class TableParserTests
 
         var udp = Entry("ipv4     2 udp      17 28 src=127.0.0.1 dst=127.0.0.1 sport=47330 dport=9999 [UNREPLIED] src=127.0.0.1 dst=127.0.0.1 sport=9999 dport=47330 mark=0 zone=0 use=2");
         Assert.True(udp.Unreplied);
-        Assert.Equal(TableStates.None, udp.State);
+        Assert.Equal(StateId.Absent, udp.State);
 
         var icmp = Entry("ipv4     2 icmp     1 29 src=10.99.1.2 dst=10.99.2.2 type=8 code=0 id=4660 src=10.99.2.2 dst=10.99.1.2 type=0 code=0 id=4660 mark=0 zone=0 use=2");
         Assert.Equal((byte)1, icmp.Protocol);
@@ -140,13 +142,13 @@ public class TableParserTests
         Assert.Equal(1, summary.Zones[7]);
         Assert.Equal(2, summary.DestinationPorts.CountOf((6 << 16) | 443));
         Assert.Equal(1, summary.UnrepliedDestinationPorts.CountOf((17 << 16) | 53));
-        var established = summary.Ages["nf_conntrack_tcp_timeout_established"];
+        var established = summary.Ages[TimeoutClass.TcpEstablished];
         Assert.Equal(2, established.Total);
         Assert.Equal(1, established.CountAtLeast(86_400));
         // Assured UDP ages against the stream timeout (120): 20 s idle; unassured against 30: 25 s idle.
-        Assert.Equal(1, summary.Ages["nf_conntrack_udp_timeout_stream"].CountAtLeast(20));
-        Assert.Equal(0, summary.Ages["nf_conntrack_udp_timeout_stream"].CountAtLeast(21));
-        Assert.Equal(1, summary.Ages["nf_conntrack_udp_timeout"].CountAtLeast(25));
+        Assert.Equal(1, summary.Ages[TimeoutClass.UdpStream].CountAtLeast(20));
+        Assert.Equal(0, summary.Ages[TimeoutClass.UdpStream].CountAtLeast(21));
+        Assert.Equal(1, summary.Ages[TimeoutClass.Udp].CountAtLeast(25));
     }
 
     [Fact]
@@ -172,8 +174,8 @@ public class TableParserTests
     public void State_names_round_trip()
     {
         for (byte id = 2; id < 30; id++)
-            Assert.Equal(id, TableStates.Parse(TableStates.Name(id)));
-        Assert.Equal(TableStates.Other, TableStates.Parse("SOMETHING_NEW"));
+            Assert.Equal((StateId)id, StateNames.Parse(StateNames.Name((StateId)id)));
+        Assert.Equal(StateId.Other, StateNames.Parse("SOMETHING_NEW"));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text;
 using Conntrack.Flows;
 using Conntrack.Settings;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Formats;
 
@@ -57,8 +58,8 @@ public static class EntryFormatter
             sb.Append(state).Append(' ');
         if (procStyle && protocol == IpProtocol.Gre)
         {
-            sb.Append("timeout=").Append(settings.Get("nf_conntrack_gre_timeout").ToString(Inv))
-              .Append(", stream_timeout=").Append(settings.Get("nf_conntrack_gre_timeout_stream").ToString(Inv)).Append(' ');
+            sb.Append("timeout=").Append(settings.Get(TimeoutClass.Gre).ToString(Inv))
+              .Append(", stream_timeout=").Append(settings.Get(TimeoutClass.GreStream).ToString(Inv)).Append(' ');
         }
         TupleText.Append(sb, e.Original, compressIpv6);
         if (e.HasCounters)

@@ -1,3 +1,5 @@
+using Conntrack.Timeouts;
+
 namespace Conntrack.Protocols;
 
 /// <summary>Protocols without a tracker: one entry per address pair and protocol, a fixed timeout, never ASSURED.</summary>
@@ -5,7 +7,7 @@ internal static class GenericTracker
 {
     public static TrackVerdict Packet(TrackerConfig config, out long timeout)
     {
-        timeout = config.GenericTimeout;
+        timeout = config.Timeout(TimeoutClass.Generic);
         return TrackVerdict.Accept;
     }
 }

@@ -1,4 +1,5 @@
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Protocols;
 
@@ -9,13 +10,13 @@ internal static class GreTracker
     {
         if ((entry.Status & EntryStatus.SeenReply) != 0)
         {
-            timeout = config.GreStreamTimeout;
+            timeout = config.Timeout(TimeoutClass.GreStream);
             if ((entry.Status & EntryStatus.NatClash) == 0)
                 entry.Status |= EntryStatus.Assured;
         }
         else
         {
-            timeout = config.GreTimeout;
+            timeout = config.Timeout(TimeoutClass.Gre);
         }
         return TrackVerdict.Accept;
     }

@@ -1,5 +1,6 @@
 using Conntrack.Flows;
 using Conntrack.Packets;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Protocols;
 
@@ -12,7 +13,7 @@ internal static class IcmpTracker
 
     public static TrackVerdict Packet(in PacketInfo p, TrackerConfig config, out long timeout)
     {
-        timeout = p.Tuple.Protocol == IpProtocol.Icmp ? config.IcmpTimeout : config.Icmpv6Timeout;
+        timeout = p.Tuple.Protocol == IpProtocol.Icmp ? config.Timeout(TimeoutClass.Icmp) : config.Timeout(TimeoutClass.Icmpv6);
         return TrackVerdict.Accept;
     }
 }

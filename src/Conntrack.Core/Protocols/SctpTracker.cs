@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Protocols;
 
@@ -156,7 +157,7 @@ internal static class SctpTracker
 
         if (ignore)
             return TrackVerdict.AcceptUntouched;
-        timeout = config.SctpTimeouts[(int)newState];
+        timeout = config.Timeout(TimeoutRules.ForSctp(newState));
         return TrackVerdict.Accept;
     }
 

@@ -1,5 +1,6 @@
 using Conntrack.Packets;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Protocols;
 
@@ -161,14 +162,13 @@ internal static class TcpTracker
         if (old != next && next == TcpConnState.FinWait)
             Side(ref tcp, dir).Flags |= TcpWindowFlags.CloseInit;
 
-        long[] timeouts = config.TcpTimeouts;
-        long retransTimeout = timeouts[TrackerConfig.TcpRetransIndex];
-        long unackTimeout = timeouts[TrackerConfig.TcpUnackIndex];
-        long t = timeouts[(int)next];
+        long retransTimeout = config.Timeout(TimeoutClass.TcpMaxRetrans);
+        long unackTimeout = config.Timeout(TimeoutClass.TcpUnacknowledged);
+        long t = config.Timeout(TimeoutRules.ForTcp(next));
         if (tcp.Retransmissions >= config.TcpMaxRetrans && t > retransTimeout)
             t = retransTimeout;
         else if (index == TcpTransitionTable.Rst)
-            t = timeouts[(int)TcpConnState.Close]; // 6.13+: any accepted RST, even one that kept the state
+            t = config.Timeout(TimeoutClass.TcpClose); // 6.13+: any accepted RST, even one that kept the state
         else if (((tcp.Original.Flags | tcp.Reply.Flags) & TcpWindowFlags.DataUnacknowledged) != 0 && t > unackTimeout)
             t = unackTimeout;
         else if (tcp.LastWindow == 0 && t > retransTimeout)
@@ -287,7 +287,7 @@ internal static class TcpTracker
         if (tcp.LastDirection != dir && tcp.LastIndex is TcpTransitionTable.Fin or TcpTransitionTable.Rst)
         {
             long remaining = entry.RemainingNanos(nowTick);
-            long unack = config.TcpTimeouts[TrackerConfig.TcpUnackIndex];
+            long unack = config.Timeout(TimeoutClass.TcpUnacknowledged);
             if (remaining >= 120 * TrackerConfig.NanosPerSecond && remaining > unack)
                 entry.Refresh(nowTick, unack);
         }

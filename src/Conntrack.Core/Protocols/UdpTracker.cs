@@ -1,5 +1,6 @@
 using Conntrack.Packets;
 using Conntrack.Table;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Protocols;
 
@@ -18,19 +19,19 @@ internal static class UdpTracker
     {
         if ((entry.Status & EntryStatus.SeenReply) == 0)
         {
-            timeout = config.UdpTimeout;
+            timeout = config.Timeout(TimeoutClass.Udp);
             return TrackVerdict.Accept;
         }
         // stream_ts = first packet + 2 s; time_after is strict.
         if (now > entry.Proto.Udp.StreamDeadline)
         {
-            timeout = config.UdpStreamTimeout;
+            timeout = config.Timeout(TimeoutClass.UdpStream);
             if ((entry.Status & EntryStatus.NatClash) == 0)
                 entry.Status |= EntryStatus.Assured;
         }
         else
         {
-            timeout = config.UdpTimeout;
+            timeout = config.Timeout(TimeoutClass.Udp);
         }
         return TrackVerdict.Accept;
     }

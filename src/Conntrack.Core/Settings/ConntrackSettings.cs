@@ -1,4 +1,5 @@
 using System.Globalization;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Settings;
 
@@ -23,41 +24,44 @@ public sealed class ConntrackSettings
         new("nf_conntrack_timestamp", 0, 0, 1, "per-entry start timestamp (delta-time)"),
         new("nf_conntrack_events", 2, 0, 2, "event delivery: 0 off, 1 on, 2 when a listener exists"),
         new("nf_conntrack_expect_max", 4096, 1, int.MaxValue, "maximum expectations"),
-        new("nf_conntrack_generic_timeout", 600, 0, MaxTimeout, "protocols without a tracker"),
-        new("nf_conntrack_tcp_timeout_syn_sent", 120, 0, MaxTimeout, "TCP SYN_SENT and SYN_SENT2"),
-        new("nf_conntrack_tcp_timeout_syn_recv", 60, 0, MaxTimeout, "TCP SYN_RECV"),
-        new("nf_conntrack_tcp_timeout_established", 432000, 0, MaxTimeout, "TCP ESTABLISHED"),
-        new("nf_conntrack_tcp_timeout_fin_wait", 120, 0, MaxTimeout, "TCP FIN_WAIT"),
-        new("nf_conntrack_tcp_timeout_close_wait", 60, 0, MaxTimeout, "TCP CLOSE_WAIT"),
-        new("nf_conntrack_tcp_timeout_last_ack", 30, 0, MaxTimeout, "TCP LAST_ACK"),
-        new("nf_conntrack_tcp_timeout_time_wait", 120, 0, MaxTimeout, "TCP TIME_WAIT"),
-        new("nf_conntrack_tcp_timeout_close", 10, 0, MaxTimeout, "TCP CLOSE"),
-        new("nf_conntrack_tcp_timeout_max_retrans", 300, 0, MaxTimeout, "TCP after max_retrans retransmissions"),
-        new("nf_conntrack_tcp_timeout_unacknowledged", 300, 0, MaxTimeout, "TCP with unacknowledged data"),
+        Timeout(TimeoutClass.Generic),
+        Timeout(TimeoutClass.TcpSynSent),
+        Timeout(TimeoutClass.TcpSynRecv),
+        Timeout(TimeoutClass.TcpEstablished),
+        Timeout(TimeoutClass.TcpFinWait),
+        Timeout(TimeoutClass.TcpCloseWait),
+        Timeout(TimeoutClass.TcpLastAck),
+        Timeout(TimeoutClass.TcpTimeWait),
+        Timeout(TimeoutClass.TcpClose),
+        Timeout(TimeoutClass.TcpMaxRetrans),
+        Timeout(TimeoutClass.TcpUnacknowledged),
         new("nf_conntrack_tcp_loose", 1, 0, 1, "pick up established TCP connections mid-stream"),
         new("nf_conntrack_tcp_be_liberal", 0, 0, 1, "accept out-of-window TCP packets"),
         new("nf_conntrack_tcp_ignore_invalid_rst", 0, 0, 1, "accept RSTs below the window"),
         new("nf_conntrack_tcp_max_retrans", 3, 0, 255, "retransmissions before the max_retrans timeout"),
-        new("nf_conntrack_udp_timeout", 30, 0, MaxTimeout, "UDP before a reply (and in the first 2 s)"),
-        new("nf_conntrack_udp_timeout_stream", 120, 0, MaxTimeout, "UDP streams"),
-        new("nf_conntrack_icmp_timeout", 30, 0, MaxTimeout, "ICMP"),
-        new("nf_conntrack_icmpv6_timeout", 30, 0, MaxTimeout, "ICMPv6"),
-        new("nf_conntrack_gre_timeout", 30, 0, MaxTimeout, "GRE before a reply"),
-        new("nf_conntrack_gre_timeout_stream", 180, 0, MaxTimeout, "GRE streams"),
-        new("nf_conntrack_sctp_timeout_closed", 10, 0, MaxTimeout, "SCTP CLOSED"),
-        new("nf_conntrack_sctp_timeout_cookie_wait", 3, 0, MaxTimeout, "SCTP COOKIE_WAIT"),
-        new("nf_conntrack_sctp_timeout_cookie_echoed", 3, 0, MaxTimeout, "SCTP COOKIE_ECHOED"),
-        new("nf_conntrack_sctp_timeout_established", 210, 0, MaxTimeout, "SCTP ESTABLISHED"),
-        new("nf_conntrack_sctp_timeout_shutdown_sent", 3, 0, MaxTimeout, "SCTP SHUTDOWN_SENT"),
-        new("nf_conntrack_sctp_timeout_shutdown_recd", 3, 0, MaxTimeout, "SCTP SHUTDOWN_RECD"),
-        new("nf_conntrack_sctp_timeout_shutdown_ack_sent", 3, 0, MaxTimeout, "SCTP SHUTDOWN_ACK_SENT"),
-        new("nf_conntrack_sctp_timeout_heartbeat_sent", 30, 0, MaxTimeout, "SCTP HEARTBEAT_SENT"),
+        Timeout(TimeoutClass.Udp),
+        Timeout(TimeoutClass.UdpStream),
+        Timeout(TimeoutClass.Icmp),
+        Timeout(TimeoutClass.Icmpv6),
+        Timeout(TimeoutClass.Gre),
+        Timeout(TimeoutClass.GreStream),
+        Timeout(TimeoutClass.SctpClosed),
+        Timeout(TimeoutClass.SctpCookieWait),
+        Timeout(TimeoutClass.SctpCookieEchoed),
+        Timeout(TimeoutClass.SctpEstablished),
+        Timeout(TimeoutClass.SctpShutdownSent),
+        Timeout(TimeoutClass.SctpShutdownRecd),
+        Timeout(TimeoutClass.SctpShutdownAckSent),
+        Timeout(TimeoutClass.SctpHeartbeatSent),
         new("nf_conntrack_frag6_timeout", 60, 0, MaxTimeout, "IPv6 reassembly timeout"),
         new("nf_conntrack_frag6_high_thresh", 4194304, 0, int.MaxValue, "IPv6 reassembly memory high mark"),
         new("nf_conntrack_frag6_low_thresh", 3145728, 0, int.MaxValue, "IPv6 reassembly memory low mark"),
     ];
 
     private static readonly Dictionary<string, int> IndexByName = BuildIndex();
+
+    /// <summary>Position in <see cref="All"/> per <see cref="TimeoutClass"/>.</summary>
+    private static readonly int[] IndexByTimeout = [.. TimeoutClasses.All.Select(t => IndexByName[t.SysctlName])];
 
     private readonly long[] _values;
 
@@ -71,6 +75,13 @@ public sealed class ConntrackSettings
     private ConntrackSettings(long[] values) => _values = values;
 
     public ConntrackSettings Clone() => new((long[])_values.Clone());
+
+    /// <summary>A timeout's descriptor: name, default and description from <see cref="TimeoutClasses"/>, the range jiffies allow.</summary>
+    private static SysctlDescriptor Timeout(TimeoutClass timeout)
+    {
+        var t = timeout.Definition();
+        return new(t.SysctlName, t.DefaultSeconds, 0, MaxTimeout, t.Description);
+    }
 
     private static Dictionary<string, int> BuildIndex()
     {
@@ -108,6 +119,11 @@ public sealed class ConntrackSettings
         canonicalOrLegacy.EndsWith("conntrack_count", StringComparison.Ordinal);
 
     public long Get(string name) => _values[IndexOf(name)];
+
+    /// <summary>A timeout in seconds.</summary>
+    public long Get(TimeoutClass timeout) => _values[IndexByTimeout[(int)timeout]];
+
+    public void Set(TimeoutClass timeout, long seconds) => Set(timeout.SysctlName(), seconds);
 
     /// <summary>Sets a value after checking it against the kernel's accepted range.</summary>
     public void Set(string name, long value)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Conntrack.Host.Parsing;
+using Conntrack.Protocols;
 
 namespace Conntrack.Host.Tables;
 
@@ -63,9 +64,9 @@ public static class ConntrackLineParser
         }
         if (token.IndexOf('=') < 0 && token[0] != '[')
         {
-            if (!TableStates.LooksLikeState(token))
+            if (!StateNames.LooksLikeState(token))
                 return Fail(out expected, "a protocol state (ESTABLISHED, …) or src=");
-            entry.State = TableStates.Parse(token);
+            entry.State = StateNames.Parse(token);
             if (!Tokens.Next(line, ref pos, out token))
                 return Fail(out expected, "the tuples after the state");
         }

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using Conntrack.Protocols;
+using Conntrack.Timeouts;
+
 namespace Conntrack.Host.Tables;
 
 /// <summary>Counts for one protocol/state pair ("tcp ESTABLISHED", "udp").</summary>
@@ -13,20 +16,20 @@ public sealed class StateStats
     /// <summary>Labels of the bins for idle time (time since the entry's timeout was last refreshed).</summary>
     public static IReadOnlyList<string> IdleLabels { get; } = ["<10 s", "<1 min", "<10 min", "<1 h", "<1 day", "≥1 day"];
 
-    public StateStats(string label, byte protocol, byte state, string? timeoutSetting)
+    public StateStats(string label, byte protocol, StateId state, TimeoutClass? timeout)
     {
         Label = label;
         Protocol = protocol;
         State = state;
-        TimeoutSetting = timeoutSetting;
+        Timeout = timeout;
     }
 
     public string Label { get; }
     public byte Protocol { get; }
-    public byte State { get; }
+    public StateId State { get; }
 
-    /// <summary>The sysctl of the most common class of this state (UDP: of its unassured entries).</summary>
-    public string? TimeoutSetting { get; }
+    /// <summary>The most common timeout class of this state (UDP: of its unassured entries).</summary>
+    public TimeoutClass? Timeout { get; }
     public long Count { get; internal set; }
     public long Assured { get; internal set; }
     public long Unreplied { get; internal set; }

@@ -1,3 +1,5 @@
+using Conntrack.Protocols;
+
 namespace Conntrack.Host.Tables;
 
 /// <summary>
@@ -14,8 +16,8 @@ public struct TableEntry
     /// <summary>Remaining lifetime in seconds, or -1 when the line has none (offloaded entries).</summary>
     public long Timeout;
 
-    /// <summary>Index into <see cref="TableStates"/>; 0 when the protocol prints no state.</summary>
-    public byte State;
+    /// <summary>The state name; <see cref="StateId.Absent"/> when the protocol prints none.</summary>
+    public StateId State;
     public AddressKey Source;
     public AddressKey Destination;
 

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Conntrack.Flows;
+using Conntrack.Protocols;
 using Conntrack.Settings;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Host.Tables;
 
@@ -17,16 +19,16 @@ public sealed class TableSummary
 
     private readonly ConntrackSettings _timeouts;
     private readonly StateStats?[] _states = new StateStats?[256 * 64];
-    private readonly Dictionary<string, AgeHistogram> _ages = new(StringComparer.Ordinal);
+    private readonly Dictionary<TimeoutClass, AgeHistogram> _ages = [];
     private readonly Dictionary<int, long> _zones = [];
     private readonly long[] _byProtocol = new long[256];
     private long _zoneZero;
 
-    /// <summary>Timeout class per protocol/state/flags, resolved once: the sysctl, its value and its histogram.</summary>
-    private readonly TimeoutClass?[] _classes = new TimeoutClass?[256 * 64 * 4];
+    /// <summary>Timeout class per protocol/state/flags, resolved once: its value and its histogram.</summary>
+    private readonly ResolvedTimeout?[] _classes = new ResolvedTimeout?[256 * 64 * 4];
     private readonly bool[] _classResolved = new bool[256 * 64 * 4];
 
-    private sealed record TimeoutClass(string Setting, long Timeout, AgeHistogram Ages);
+    private sealed record ResolvedTimeout(long Timeout, AgeHistogram Ages);
 
     /// <param name="timeouts">The host's current timeouts (the engine's defaults for those it did not show).</param>
     public TableSummary(ConntrackSettings timeouts) => _timeouts = timeouts;
@@ -74,8 +76,8 @@ public sealed class TableSummary
     /// <summary>Per protocol/state pair, largest first.</summary>
     public IReadOnlyList<StateStats> States => [.. _states.OfType<StateStats>().OrderByDescending(s => s.Count).ThenBy(s => s.Label, StringComparer.Ordinal)];
 
-    /// <summary>Idle-time histograms keyed by timeout sysctl name.</summary>
-    public IReadOnlyDictionary<string, AgeHistogram> Ages => _ages;
+    /// <summary>Idle-time histograms per timeout class.</summary>
+    public IReadOnlyDictionary<TimeoutClass, AgeHistogram> Ages => _ages;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in TableEntry e)
@@ -115,11 +117,11 @@ public sealed class TableSummary
                 UnrepliedDestinationPorts.Add(portKey);
         }
 
-        int stateKey = (e.Protocol << 6) | (e.State & 63);
+        int stateKey = (e.Protocol << 6) | ((int)e.State & 63);
         var stats = _states[stateKey];
         if (stats is null)
         {
-            stats = new StateStats(StateLabel(e.Protocol, e.State), e.Protocol, e.State, TimeoutClasses.SettingFor(e.Protocol, e.State, assured: false, unreplied: true));
+            stats = new StateStats(StateLabel(e.Protocol, e.State), e.Protocol, e.State, TimeoutRules.For(e.Protocol, e.State, assured: false, unreplied: true));
             _states[stateKey] = stats;
         }
         stats.Count++;
@@ -132,44 +134,43 @@ public sealed class TableSummary
         stats.Remaining[StateStats.BinOf(e.Timeout)]++;
 
         int classKey = (stateKey << 2) | (e.Assured ? 2 : 0) | (e.Unreplied ? 1 : 0);
-        var timeoutClass = _classes[classKey];
+        var resolved = _classes[classKey];
         if (!_classResolved[classKey])
         {
-            timeoutClass = ResolveClass(e);
-            _classes[classKey] = timeoutClass;
+            resolved = ResolveClass(e);
+            _classes[classKey] = resolved;
             _classResolved[classKey] = true;
         }
-        if (timeoutClass is null)
+        if (resolved is null)
             return;
-        long age = timeoutClass.Timeout - e.Timeout;
+        long age = resolved.Timeout - e.Timeout;
         if (age < 0)
         {
             RemainingAboveTimeout++;
             age = 0;
         }
         stats.Idle[StateStats.IdleBinOf(age)]++;
-        timeoutClass.Ages.Add(age);
+        resolved.Ages.Add(age);
     }
 
-    private TimeoutClass? ResolveClass(in TableEntry e)
+    private ResolvedTimeout? ResolveClass(in TableEntry e)
     {
-        string? setting = TimeoutClasses.SettingFor(e.Protocol, e.State, e.Assured, e.Unreplied);
-        if (setting is null)
+        if (TimeoutRules.For(e.Protocol, e.State, e.Assured, e.Unreplied) is not { } timeout)
             return null;
-        if (!_ages.TryGetValue(setting, out var histogram))
+        if (!_ages.TryGetValue(timeout, out var histogram))
         {
             histogram = new AgeHistogram();
-            _ages[setting] = histogram;
+            _ages[timeout] = histogram;
         }
-        return new TimeoutClass(setting, _timeouts.Get(setting), histogram);
+        return new ResolvedTimeout(_timeouts.Get(timeout), histogram);
     }
 
     /// <summary>"tcp ESTABLISHED", "udp", "unknown 50" — the labels the replay report uses.</summary>
-    public static string StateLabel(byte protocol, byte state)
+    public static string StateLabel(byte protocol, StateId state)
     {
         string name = IpProtocol.Name(protocol);
         string proto = name == "unknown" ? $"unknown {protocol}" : name;
-        return state == TableStates.None ? proto : $"{proto} {TableStates.Name(state)}";
+        return state == StateId.Absent ? proto : $"{proto} {StateNames.Name(state)}";
     }
 
     /// <summary>"udp/53" for a destination-port key.</summary>

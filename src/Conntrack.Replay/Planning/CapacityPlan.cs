@@ -1,5 +1,6 @@
 using Conntrack.Capture;
 using Conntrack.Replay.Memory;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Replay.Planning;
 
@@ -36,4 +37,8 @@ public sealed record PlanInput(long Records, long Packets, IReadOnlyDictionary<S
 
 public readonly record struct PlanCandidate(int Max, long Drops, long EarlyDrops, int Peak);
 
-public readonly record struct TimeoutWhatIf(string Setting, long CurrentSeconds, long ProposedSeconds, int Peak, int UnlimitedPeak);
+public readonly record struct TimeoutWhatIf(TimeoutClass Timeout, long CurrentSeconds, long ProposedSeconds, int Peak, int UnlimitedPeak)
+{
+    /// <summary>The sysctl that sets the timeout.</summary>
+    public string Setting => Timeout.SysctlName();
+}

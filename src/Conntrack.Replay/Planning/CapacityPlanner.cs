@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Conntrack.Replay.Memory;
 using Conntrack.Capture;
 using Conntrack.Settings;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Replay.Planning;
 
@@ -13,13 +14,13 @@ namespace Conntrack.Replay.Planning;
 public static class CapacityPlanner
 {
     /// <summary>Shorter values an operator would consider for the timeouts that usually fill tables.</summary>
-    private static readonly (string Setting, long Seconds)[] WhatIfs =
+    private static readonly (TimeoutClass Timeout, long Seconds)[] WhatIfs =
     [
-        ("nf_conntrack_tcp_timeout_established", 86400),
-        ("nf_conntrack_tcp_timeout_established", 3600),
-        ("nf_conntrack_tcp_timeout_time_wait", 30),
-        ("nf_conntrack_udp_timeout", 10),
-        ("nf_conntrack_udp_timeout_stream", 60),
+        (TimeoutClass.TcpEstablished, 86400),
+        (TimeoutClass.TcpEstablished, 3600),
+        (TimeoutClass.TcpTimeWait, 30),
+        (TimeoutClass.Udp, 10),
+        (TimeoutClass.UdpStream, 60),
     ];
 
     // One hash key for every candidate, so they differ only in the limit.
@@ -34,15 +35,15 @@ public static class CapacityPlanner
 
         // An unlimited table shows what the traffic needs; the what-ifs run beside it.
         var jobs = new List<ConntrackSettings> { WithMax(baseline, 0) };
-        foreach (var (setting, seconds) in WhatIfs)
+        foreach (var (timeout, seconds) in WhatIfs)
         {
             var s = WithMax(baseline, 0);
-            s.Set(setting, Math.Min(seconds, baseline.Get(setting)));
+            s.Set(timeout, Math.Min(seconds, baseline.Get(timeout)));
             jobs.Add(s);
         }
         var peaks = Run(open, jobs, workers);
         int unlimitedPeak = peaks[0].Peak;
-        var whatIfs = WhatIfs.Select((w, i) => new TimeoutWhatIf(w.Setting, baseline.Get(w.Setting), Math.Min(w.Seconds, baseline.Get(w.Setting)), peaks[i + 1].Peak, unlimitedPeak))
+        var whatIfs = WhatIfs.Select((w, i) => new TimeoutWhatIf(w.Timeout, baseline.Get(w.Timeout), Math.Min(w.Seconds, baseline.Get(w.Timeout)), peaks[i + 1].Peak, unlimitedPeak))
             .Where(w => w.ProposedSeconds < w.CurrentSeconds).ToList();
 
         // k-ary search for the smallest limit with no drops in (lo, hi]; hi is safe by construction.
