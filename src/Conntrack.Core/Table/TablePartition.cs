@@ -325,6 +325,7 @@ internal sealed class TablePartition
     /// The protocol's tracker on the entry, and what its verdict means for the entry's expiry, its
     /// counters and early drop's knowledge. Deleting or freeing the entry is left to the caller.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private TrackVerdict RunTracker(ref Entry entry, in PacketInfo p, ReadOnlySpan<byte> ipPacket, int index, int dir, bool created, long now)
     {
         // Early drop's knowledge follows what the tracker does to ASSURED and to the expiry.
