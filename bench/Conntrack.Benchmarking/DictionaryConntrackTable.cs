@@ -71,7 +71,7 @@ internal sealed class DictionaryConntrackTable
             }
             ref var entry = ref _entries[node >> 1];
             int dir = node & 1;
-            var verdict = ProtocolDispatch.Track(ref entry, p, ConntrackTable.L4Bytes(ipPacket, p), dir, created, now, tick, _config, out long timeout);
+            var verdict = ProtocolDispatch.Track(ref entry, p, ProtocolDispatch.L4Bytes(ipPacket, p), dir, created, now, tick, _config, out long timeout);
             switch (verdict)
             {
                 case TrackVerdict.Repeat:

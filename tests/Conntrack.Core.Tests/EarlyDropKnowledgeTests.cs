@@ -73,7 +73,7 @@ public class EarlyDropKnowledgeTests
         // The collector's first run, a second later, walks every partition: the earliest expiry is
         // then the established entry's, five days away.
         h.SendAfter(2, c.C(TcpFlags.Ack, 1001, 5001));
-        var partition = h.Table.Partition(ConntrackTable.PartitionOfSlot(h.Entry(c.Tuple).Slot));
+        var partition = h.Table.Partition(PartitionLayout.PartitionOfSlot(h.Entry(c.Tuple).Slot));
         Assert.True(partition.NoExpiryBefore > h.Now + Harness.Sec(400_000), $"{partition.NoExpiryBefore - h.Now} ns ahead");
         Assert.Equal(0, partition.Unassured); // so early drop would skip its walk here
 
@@ -89,17 +89,17 @@ public class EarlyDropKnowledgeTests
     {
         // A view's ExpiresAt is measured from the latest packet; the entry's tick begins up to a tick earlier.
         long phase = (h.Now - epoch) % Entry.TickNanos;
-        Span<int> unassured = stackalloc int[ConntrackTable.PartitionCount];
-        Span<long> earliest = stackalloc long[ConntrackTable.PartitionCount];
+        Span<int> unassured = stackalloc int[PartitionLayout.Partitions];
+        Span<long> earliest = stackalloc long[PartitionLayout.Partitions];
         earliest.Fill(long.MaxValue);
         foreach (var entry in h.Table.Snapshot(h.Now, includeExpired: true))
         {
-            int p = ConntrackTable.PartitionOfSlot(entry.Slot);
+            int p = PartitionLayout.PartitionOfSlot(entry.Slot);
             if (!entry.IsAssured)
                 unassured[p]++;
             earliest[p] = Math.Min(earliest[p], entry.ExpiresAt - phase);
         }
-        for (int p = 0; p < ConntrackTable.PartitionCount; p++)
+        for (int p = 0; p < PartitionLayout.Partitions; p++)
         {
             var partition = h.Table.Partition(p);
             Assert.True(unassured[p] == partition.Unassured, $"step {step}, partition {p}: {partition.Unassured} unassured counted, {unassured[p]} in the table");

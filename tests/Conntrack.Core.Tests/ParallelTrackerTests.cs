@@ -117,14 +117,14 @@ public class ParallelTrackerTests
             var packet = Udp(0x0A000000u + i, 1000);
             // Same seed, same partition function: keep only the flows of partition 0.
             probe.Process(packet, Second);
-            if (!probe.TryGet(Pkt.TupleOf(packet), Second, out var entry) || ConntrackTable.PartitionOfSlot(entry.Slot) != 0)
+            if (!probe.TryGet(Pkt.TupleOf(packet), Second, out var entry) || PartitionLayout.PartitionOfSlot(entry.Slot) != 0)
                 continue;
             Assert.Equal(CtInfo.New, table.Process(packet, Second).State);
             added++;
         }
         Assert.Equal(Max, table.Count);
         Assert.True(table.Capacity > Max, $"capacity {table.Capacity}");
-        Assert.All(table.Snapshot(Second), e => Assert.Equal(0, ConntrackTable.PartitionOfSlot(e.Slot)));
+        Assert.All(table.Snapshot(Second), e => Assert.Equal(0, PartitionLayout.PartitionOfSlot(e.Slot)));
         // One more is refused by the limit, as anywhere else.
         Assert.Equal(PacketFate.Dropped, table.Process(Udp(0x0C000000, 1000), Second).Fate);
     }

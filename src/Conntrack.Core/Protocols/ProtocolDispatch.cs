@@ -39,4 +39,39 @@ internal static class ProtocolDispatch
         IpProtocol.Sctp => SctpTracker.Packet(ref entry, l4, dir, created, config, out timeout),
         _ => GenericTracker.Packet(config, out timeout),
     };
+
+    /// <summary>tcp_error, udp_error, sctp_error and the like: header sanity, flags, checksums.</summary>
+    public static bool HeaderValid(in PacketInfo p, ReadOnlySpan<byte> ipPacket, TrackerConfig config) => p.Tuple.Protocol switch
+    {
+        IpProtocol.Tcp => TcpTracker.IsValidPacket(p) && (!config.Checksum || L4Checksum.IsValid(ipPacket, p)),
+        IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.IsValidPacket(p) && (!config.Checksum || L4Checksum.IsValid(ipPacket, p)),
+        IpProtocol.Sctp => p.L4Status == L4Status.Ok && SctpTracker.IsValidPacket(L4Bytes(ipPacket, p), config.Checksum, p.Truncated),
+        IpProtocol.Dccp => p.L4Status == L4Status.Ok,
+        _ => true,
+    };
+
+    /// <summary>The L4 header and payload as far as both the IP header and the capture go.</summary>
+    public static ReadOnlySpan<byte> L4Bytes(ReadOnlySpan<byte> ipPacket, in PacketInfo p) =>
+        p.L4Offset >= ipPacket.Length ? [] : ipPacket.Slice(p.L4Offset, Math.Min(p.L4Length, ipPacket.Length - p.L4Offset));
+
+    /// <summary>The protocol's state number (TCP, SCTP), for events and dumps; 0 for protocols without one.</summary>
+    public static byte StateValue(in Entry entry) => entry.Original.Protocol switch
+    {
+        IpProtocol.Tcp => (byte)entry.Proto.Tcp.State,
+        IpProtocol.Sctp => (byte)entry.Proto.Sctp.State,
+        _ => 0,
+    };
+
+    /// <summary>gc_worker_can_early_drop: anything not ASSURED, and ASSURED TCP/SCTP associations that are closing.</summary>
+    public static bool CanGcEvict(in Entry entry)
+    {
+        if ((entry.Status & EntryStatus.Assured) == 0)
+            return true;
+        return entry.Original.Protocol switch
+        {
+            IpProtocol.Tcp => TcpTracker.CanEarlyDrop(entry.Proto.Tcp.State),
+            IpProtocol.Sctp => SctpTracker.CanEarlyDrop(entry.Proto.Sctp.State),
+            _ => false,
+        };
+    }
 }

@@ -1,29 +1,15 @@
-using System.Runtime.CompilerServices;
-using Conntrack.Flows;
-using Conntrack.Protocols;
-
 namespace Conntrack.Table;
 
-/// <summary>Early drop and the garbage collector, after nf_conntrack_core.c (6.x).</summary>
+/// <summary>The garbage collector's schedule, after nf_conntrack_core.c (6.x); the partitions walk their own buckets.</summary>
 public sealed partial class ConntrackTable
 {
-    private const long Second = 1_000_000_000;
-    private const long Jiffy = Second / 250;                 // HZ=250, as on the reference machine
-    private const long GcIntervalMin = 1 * Second;
-    private const long GcIntervalMax = 60 * Second;
-    private const long GcIntervalClamp = 300 * Second;
     private const int GcInitialCount = 100;
-    private const int GcExpiredMax = 64000 / 250;            // reap budget per run at HZ=250
 
     private long _gcNextRun;
-    private int _gcBucket;
+    private int _gcPartition;
     private long _gcAverage;
     private long _gcSamples;
     private long _gcCycleStart;
-    private bool _gcEarlyDrop;
-
-    /// <summary>A packet was dropped because the table was full: the next collector run may evict early.</summary>
-    internal void NoteTableFull() => _gcEarlyDrop = true;
 
     /// <summary>Brings every partition's clock to <paramref name="now"/> and runs the collector there.</summary>
     private void Collect(long now)
@@ -31,13 +17,6 @@ public sealed partial class ConntrackTable
         foreach (var partition in _partitions)
             partition.Advance(now);
         RunCollector(now);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private ref int Next(int node)
-    {
-        ref var entry = ref _entries[node >> 1];
-        return ref (node & 1) == 0 ? ref entry.NextOriginal : ref entry.NextReply;
     }
 
     /// <summary>
@@ -51,82 +30,34 @@ public sealed partial class ConntrackTable
         if (_gcNextRun == long.MinValue)
         {
             // The kernel's first run is one second after start.
-            _gcNextRun = now + GcIntervalMin;
+            _gcNextRun = now + CollectorRun.IntervalMin;
             return;
         }
-        if (_gcBucket == 0)
+        if (_gcPartition == 0 && _partitions[0].SweepCursor == 0)
         {
-            _gcAverage = GcIntervalMax;
+            _gcAverage = CollectorRun.IntervalMax;
             _gcSamples = GcInitialCount;
             _gcCycleStart = now;
         }
-        long nextRun = _gcAverage;
-        long samples = _gcSamples;
-        int expired = 0;
-        bool earlyDrop = _gcEarlyDrop && _max >= 100;
-        long max95 = (long)(_max / 100) * 95;
-        uint nowTick = TickOf(now);
-        int count = Count;
-        int span = _buckets.Length / PartitionCount;
-        for (int bucket = _gcBucket; bucket < _buckets.Length; bucket++)
+        // Every partition's table-full mark is taken: the run ends the early-drop mode either way.
+        bool tableFull = false;
+        foreach (var partition in _partitions)
+            tableFull |= partition.TakeTableFullDrop();
+        var run = new CollectorRun(_gcAverage, _gcSamples, Count, earlyDrop: tableFull && _max >= 100, max95: (long)(_max / 100) * 95);
+        for (; _gcPartition < PartitionCount; _gcPartition++)
         {
-            var partition = _partitions[bucket / span];
-            if (bucket % span == 0)
-                partition.BeginSweep();
-        restart:
-            for (int node = _buckets[bucket]; node != -1; node = Next(node))
+            if (!_partitions[_gcPartition].Sweep(now, ref run))
             {
-                if (expired > GcExpiredMax)
-                {
-                    _gcBucket = bucket;
-                    _gcAverage = nextRun;
-                    _gcSamples = samples;
-                    _gcNextRun = now + (now - _gcCycleStart < GcIntervalMax ? Jiffy : 0);
-                    _gcEarlyDrop = false;
-                    return;
-                }
-                int slot = node >> 1;
-                ref var entry = ref _entries[slot];
-                if (entry.IsExpired(nowTick))
-                {
-                    partition.Delete(slot);
-                    count--;
-                    expired++;
-                    goto restart;
-                }
-                long remaining = Math.Clamp(entry.RemainingNanos(nowTick), GcIntervalMin, GcIntervalClamp);
-                nextRun += (remaining - nextRun) / ++samples;
-                if (earlyDrop && count >= max95 && CanGcEvict(entry))
-                {
-                    // gc_worker counts these kills against the same per-run budget as expiries.
-                    partition.Delete(slot);
-                    count--;
-                    expired++;
-                    goto restart;
-                }
-                partition.NoteExpiry(entry.ExpiresTick);
+                _gcAverage = run.Average;
+                _gcSamples = run.Samples;
+                _gcNextRun = now + (now - _gcCycleStart < CollectorRun.IntervalMax ? CollectorRun.Jiffy : 0);
+                return;
             }
-            if ((bucket + 1) % span == 0)
-                partition.EndSweep();
         }
-        _gcBucket = 0;
-        long delay = Math.Clamp(nextRun, GcIntervalMin, GcIntervalMax);
-        long took = Math.Max(now - _gcCycleStart, Jiffy);
-        delay = delay > took ? delay - took : Jiffy;
+        _gcPartition = 0;
+        long delay = Math.Clamp(run.Average, CollectorRun.IntervalMin, CollectorRun.IntervalMax);
+        long took = Math.Max(now - _gcCycleStart, CollectorRun.Jiffy);
+        delay = delay > took ? delay - took : CollectorRun.Jiffy;
         _gcNextRun = now + delay;
-        _gcEarlyDrop = false;
-    }
-
-    /// <summary>gc_worker_can_early_drop: anything not ASSURED, and ASSURED TCP/SCTP associations that are closing.</summary>
-    private static bool CanGcEvict(in Entry entry)
-    {
-        if ((entry.Status & EntryStatus.Assured) == 0)
-            return true;
-        return entry.Original.Protocol switch
-        {
-            IpProtocol.Tcp => TcpTracker.CanEarlyDrop(entry.Proto.Tcp.State),
-            IpProtocol.Sctp => SctpTracker.CanEarlyDrop(entry.Proto.Sctp.State),
-            _ => false,
-        };
     }
 }

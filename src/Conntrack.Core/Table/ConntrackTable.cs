@@ -1,7 +1,5 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Conntrack.Flows;
 using Conntrack.Packets;
 using Conntrack.Protocols;
@@ -23,23 +21,13 @@ public sealed partial class ConntrackTable
 {
     private const int InitialCapacity = 1024;
     private const int WorkChunk = 64;
-
-    /// <summary>Partitions of every table: fixed, so results never depend on how many threads ran them.</summary>
-    internal const int PartitionCount = 16;
-
-    /// <summary>Entry slots a partition takes from the array at a time.</summary>
-    internal const int SlotBlock = 64;
-
-    internal static int PartitionOfSlot(int slot) => slot / SlotBlock % PartitionCount;
+    private const int PartitionCount = PartitionLayout.Partitions;
 
     internal TablePartition Partition(int index) => _partitions[index];
 
     private readonly IConntrackEventSink? _sink;
-    private readonly int[] _buckets;
-    private readonly ulong _seed0;
-    private readonly ulong _seed1;
-    private readonly ulong _seed2;
-    private readonly ulong _seed3;
+    private readonly int _bucketCount;
+    private readonly FlowHashKey _hash;
     private readonly int _max;
     private readonly int _allocationLimit;
     private readonly bool _accounting;
@@ -76,29 +64,15 @@ public sealed partial class ConntrackTable
         ArgumentNullException.ThrowIfNull(settings);
         var config = new TrackerConfig(settings);
         _sink = sink;
-        _buckets = new int[settings.EffectiveBuckets];
-        Array.Fill(_buckets, -1);
+        // One array of bucket heads; each partition owns a contiguous range of it.
+        var buckets = new int[settings.EffectiveBuckets];
+        Array.Fill(buckets, -1);
+        _bucketCount = buckets.Length;
         _max = (int)settings.Max;
         _accounting = settings.Accounting;
-        if (seed is ulong s)
-        {
-            _seed0 = s ^ 0x243F6A8885A308D3UL;
-            _seed1 = BitOperations.RotateLeft(s, 32) ^ 0x13198A2E03707344UL;
-            _seed2 = BitOperations.RotateLeft(s, 17) ^ 0xA4093822299F31D0UL;
-            _seed3 = BitOperations.RotateLeft(s, 47) ^ 0x082EFA98EC4E6C89UL;
-        }
-        else
-        {
-            Span<byte> key = stackalloc byte[32];
-            RandomNumberGenerator.Fill(key);
-            _seed0 = BitConverter.ToUInt64(key);
-            _seed1 = BitConverter.ToUInt64(key[8..]);
-            _seed2 = BitConverter.ToUInt64(key[16..]);
-            _seed3 = BitConverter.ToUInt64(key[24..]);
-        }
-        int randomSeed = (int)(_seed0 ^ _seed1);
+        _hash = FlowHashKey.Create(seed);
         for (int p = 0; p < PartitionCount; p++)
-            _partitions[p] = new TablePartition(this, p, PartitionCount, _buckets, config, sink, randomSeed + p);
+            _partitions[p] = new TablePartition(p, buckets, _hash, config, sink);
         // IPv4 reassembly uses the IP stack's limits (ipfrag_time 30 s, ipfrag_high_thresh 4 MiB);
         // IPv6 conntrack reassembly has its own nf_conntrack_frag6_* settings.
         _defrag4 = new Defragmenter(30 * TrackerConfig.NanosPerSecond, 4L << 20);
@@ -126,8 +100,6 @@ public sealed partial class ConntrackTable
 
     /// <summary>The limit (<c>nf_conntrack_max</c>); 0 means none.</summary>
     public int Max => _max;
-
-    internal int AllocationLimit => _allocationLimit;
 
     /// <summary>The highest <see cref="Count"/> seen after any packet, and when (nanoseconds).</summary>
     public int PeakCount => _peak;
@@ -157,7 +129,7 @@ public sealed partial class ConntrackTable
     }
 
     /// <summary>Hash buckets after the kernel's rounding.</summary>
-    public int BucketCount => _buckets.Length;
+    public int BucketCount => _bucketCount;
 
     /// <summary>Slots allocated for entries so far (grows to about <see cref="Max"/>).</summary>
     public int Capacity => _entries.Length;
@@ -167,7 +139,7 @@ public sealed partial class ConntrackTable
         Unsafe.SizeOf<Entry>() + (accounting ? Unsafe.SizeOf<EntryCounters>() : 0);
 
     /// <summary>Bytes held by the table now: slots, links, counters and bucket heads.</summary>
-    public long MemoryBytes => ((long)_entries.Length * BytesPerEntry(_accounting)) + ((long)_buckets.Length * sizeof(int));
+    public long MemoryBytes => ((long)_entries.Length * BytesPerEntry(_accounting)) + ((long)_bucketCount * sizeof(int));
 
     /// <summary>The kernel's counters, summed over partitions as the kernel sums them over CPUs.</summary>
     public ConntrackStatistics Statistics
@@ -176,7 +148,7 @@ public sealed partial class ConntrackTable
         {
             var total = default(ConntrackStatistics);
             foreach (var partition in _partitions)
-                total.Add(partition.Stats);
+                total.Add(partition.Statistics);
             return total;
         }
     }
@@ -229,7 +201,7 @@ public sealed partial class ConntrackTable
                 Route(data, ref w);
                 // The bucket loads while the next packets are parsed.
                 if (w.Partition >= 0)
-                    Prefetch.Read(ref _buckets[w.Bucket]);
+                    _partitions[w.Partition].PrefetchBucket(w.Bucket);
             }
             Track(data, work.AsSpan(0, n), null);
             for (int i = 0; i < n; i++)
@@ -280,23 +252,8 @@ public sealed partial class ConntrackTable
 
     private int PartitionOf(in PacketInfo p) =>
         p.Status != ParseStatus.Ok ? 0
-        : p.IsIcmpError && p.InnerValid && p.Tuple.Protocol is IpProtocol.Icmp or IpProtocol.IcmpV6 ? PartitionOf(p.InnerTuple)
-        : PartitionOf(p.Tuple);
-
-    /// <summary>
-    /// The partition of a flow: a keyed hash of what a tuple and its inversion share (the address
-    /// pair, the protocol, the port pair, an ICMP id), so both directions land in the same one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int PartitionOf(in FlowTuple t)
-    {
-        byte protocol = t.Protocol;
-        ulong ids = protocol is IpProtocol.Icmp or IpProtocol.IcmpV6 ? t.SrcId
-            : FlowTuple.HasPorts(protocol) || protocol == IpProtocol.Gre ? (ulong)(t.SrcId ^ t.DstId)
-            : (uint)t.MetaWord;
-        ulong h = Fold((t.SrcLo ^ t.DstLo) ^ _seed2, (t.SrcHi ^ t.DstHi) ^ (t.MetaWord >> 32 << 32) ^ ids ^ _seed3);
-        return PartitionCount == 1 ? 0 : (int)(h >> (64 - BitOperations.Log2(PartitionCount)));
-    }
+        : p.IsIcmpError && p.InnerValid && p.Tuple.Protocol is IpProtocol.Icmp or IpProtocol.IcmpV6 ? _hash.PartitionOf(p.InnerTuple)
+        : _hash.PartitionOf(p.Tuple);
 
     /// <summary>
     /// Tracks the packets of <paramref name="work"/> (routed, in order). Packets that need the
@@ -310,7 +267,6 @@ public sealed partial class ConntrackTable
         _ordinal += work.Length;
         if (_order.Length < work.Length)
             _order = new int[work.Length];
-        Span<int> routed = stackalloc int[PartitionCount];
         int i = 0;
         while (i < work.Length)
         {
@@ -331,45 +287,52 @@ public sealed partial class ConntrackTable
             EnsureEpoch(first.Timestamp);
             if (first.Timestamp >= _gcNextRun)
                 Collect(first.Timestamp);
-
-            // The segment runs to the next packet that needs the one-by-one path or the collector.
-            routed.Clear();
-            int end = i, parsed = 0;
-            for (; end < work.Length; end++)
-            {
-                ref var w = ref work[end];
-                if (w.Partition == PacketWork.Rejected)
-                {
-                    w.Verdict = PacketVerdict.Discarded;
-                    continue;
-                }
-                if (w.Partition == PacketWork.Raw || (end > i && w.Timestamp >= _gcNextRun))
-                    break;
-                _order[parsed++] = end;
-                routed[w.Partition]++;
-            }
-            // Every segment reserves, concurrent or not, so the array (and the memory a report
-            // shows) is the same for any number of threads.
-            Reserve(routed);
-            var order = _order.AsSpan(0, parsed);
-            int running = Count;
-            if (parallel is not null && parallel.Threads > 1 && parsed >= ParallelTracker.MinSegment
-                && (_max == 0 || running + parsed <= _max) && (_allocationLimit == 0 || running + parsed <= _allocationLimit))
-            {
-                TrackConcurrently(work, order, ordinalBase, parallel);
-            }
-            else
-            {
-                TrackRun(data, work, order, ordinalBase);
-            }
-            // The peak as one thread would have seen it, packet after packet.
-            foreach (int k in order)
-            {
-                running += work[k].CountDelta;
-                NotePeak(running, work[k].Timestamp);
-            }
-            i = end;
+            i = TrackSegment(data, work, i, ordinalBase, parallel);
         }
+    }
+
+    /// <summary>
+    /// Tracks the segment that starts at <paramref name="start"/> and runs to the next packet that
+    /// needs the one-by-one path or the collector; returns where it ended.
+    /// </summary>
+    private int TrackSegment(ReadOnlySpan<byte> data, Span<PacketWork> work, int start, long ordinalBase, ParallelTracker? parallel)
+    {
+        Span<int> routed = stackalloc int[PartitionCount];
+        int end = start, parsed = 0;
+        for (; end < work.Length; end++)
+        {
+            ref var w = ref work[end];
+            if (w.Partition == PacketWork.Rejected)
+            {
+                w.Verdict = PacketVerdict.Discarded;
+                continue;
+            }
+            if (w.Partition == PacketWork.Raw || (end > start && w.Timestamp >= _gcNextRun))
+                break;
+            _order[parsed++] = end;
+            routed[w.Partition]++;
+        }
+        // Every segment reserves, concurrent or not, so the array (and the memory a report
+        // shows) is the same for any number of threads.
+        Reserve(routed);
+        var order = _order.AsSpan(0, parsed);
+        int running = Count;
+        if (parallel is not null && parallel.Threads > 1 && parsed >= ParallelTracker.MinSegment
+            && (_max == 0 || running + parsed <= _max) && (_allocationLimit == 0 || running + parsed <= _allocationLimit))
+        {
+            TrackConcurrently(work, order, ordinalBase, parallel);
+        }
+        else
+        {
+            TrackRun(data, work, order, ordinalBase, coupled: true);
+        }
+        // The peak as one thread would have seen it, packet after packet.
+        foreach (int k in order)
+        {
+            running += work[k].CountDelta;
+            NotePeak(running, work[k].Timestamp);
+        }
+        return end;
     }
 
     private void TrackConcurrently(Span<PacketWork> work, ReadOnlySpan<int> order, long ordinalBase, ParallelTracker parallel)
@@ -379,7 +342,7 @@ public sealed partial class ConntrackTable
             _listLengths[p] = 0;
             if (_lists[p] is null || _lists[p].Length < order.Length)
                 _lists[p] = new int[_order.Length];
-            _partitions[p].Concurrent = true;
+            _partitions[p].BeginConcurrent();
         }
         foreach (int k in order)
         {
@@ -393,7 +356,7 @@ public sealed partial class ConntrackTable
         finally
         {
             foreach (var partition in _partitions)
-                partition.Concurrent = false;
+                partition.EndConcurrent();
             ReleaseDeferredEvents();
         }
     }
@@ -404,18 +367,23 @@ public sealed partial class ConntrackTable
 
     /// <summary>Tracks one partition's packets of the current concurrent segment, in order (called from any tracking thread).</summary>
     internal void TrackPartition(int partition, ReadOnlySpan<byte> data, Span<PacketWork> work, long ordinalBase) =>
-        TrackRun(data, work, _lists[partition].AsSpan(0, _listLengths[partition]), ordinalBase);
+        TrackRun(data, work, _lists[partition].AsSpan(0, _listLengths[partition]), ordinalBase, coupled: false);
 
-    /// <summary>Tracks the listed packets in order, noting how each changed its partition's count.</summary>
-    private void TrackRun(ReadOnlySpan<byte> data, Span<PacketWork> work, ReadOnlySpan<int> order, long ordinalBase)
+    /// <summary>
+    /// Tracks the listed packets in order, noting how each changed its partition's count. A
+    /// <paramref name="coupled"/> run has the table to itself: its partitions check the limits
+    /// against the running global count (and may grow the arrays, which the table then adopts).
+    /// </summary>
+    private void TrackRun(ReadOnlySpan<byte> data, Span<PacketWork> work, ReadOnlySpan<int> order, long ordinalBase, bool coupled)
     {
+        int total = coupled ? Count : 0;
         for (int k = 0; k < Math.Min(PrefetchGroup, order.Length); k++)
-            Prefetch.Read(ref _buckets[work[order[k]].Bucket]);
+            PrefetchBucket(work[order[k]]);
         for (int group = 0; group < order.Length; group += PrefetchGroup)
         {
             int groupEnd = Math.Min(group + PrefetchGroup, order.Length);
             for (int k = groupEnd; k < Math.Min(groupEnd + PrefetchGroup, order.Length); k++)
-                Prefetch.Read(ref _buckets[work[order[k]].Bucket]);
+                PrefetchBucket(work[order[k]]);
             for (int k = group; k < groupEnd; k++)
             {
                 ref var w = ref work[order[k]];
@@ -427,11 +395,20 @@ public sealed partial class ConntrackTable
                 ref var w = ref work[index];
                 var partition = _partitions[w.Partition];
                 int before = partition.Count;
-                w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index);
+                var view = new TableView(_max, _allocationLimit, total - before, coupled);
+                w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index, view);
                 w.CountDelta = partition.Count - before;
+                if (coupled)
+                {
+                    total += w.CountDelta;
+                    AdoptArraysOf(partition);
+                }
             }
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrefetchBucket(in PacketWork w) => _partitions[w.Partition].PrefetchBucket(w.Bucket);
 
     /// <summary>Hands the events partitions held back to the sink, in packet order.</summary>
     private void ReleaseDeferredEvents()
@@ -457,8 +434,6 @@ public sealed partial class ConntrackTable
             var e = _partitions[best].Deferred[next[best]++];
             _sink.OnEvent(e.Type, e.Timestamp, e.Entry);
         }
-        foreach (var partition in _partitions)
-            partition.DeferredCount = 0;
     }
 
     /// <summary>Grows the entry array before a segment so that no partition has to grow it while others run.</summary>
@@ -466,34 +441,31 @@ public sealed partial class ConntrackTable
     {
         int needed = 0;
         for (int p = 0; p < PartitionCount; p++)
-        {
-            var partition = _partitions[p];
-            int fresh = routed[p] - partition.FreeCount;
-            if (fresh > 0)
-                needed = Math.Max(needed, partition.SlotIndex(partition.Fresh + fresh - 1) + 1);
-        }
+            needed = Math.Max(needed, _partitions[p].CapacityFor(routed[p]));
         if (needed > _entries.Length)
-            Grow(needed);
+        {
+            int capacity = PartitionLayout.GrownCapacity(_entries.Length, needed, _max);
+            Array.Resize(ref _entries, capacity);
+            if (_counters is not null)
+                Array.Resize(ref _counters, capacity);
+            AttachArrays();
+        }
     }
 
-    /// <summary>
-    /// Makes room for slot <paramref name="minimum"/> − 1. Slots interleave across partitions, so a
-    /// partition holding more than its share needs slots beyond <c>max</c>: the array first stops a
-    /// little above <c>max</c>, and goes further only when a partition really needs it.
-    /// </summary>
-    internal void Grow(int minimum)
+    /// <summary>Takes the arrays a partition grew while it tracked a packet of the coupled path, and hands them to the others.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AdoptArraysOf(TablePartition partition)
     {
-        long capacity = Math.Max((long)_entries.Length * 2, minimum);
-        if (_max > 0)
+        if (partition.Entries != _entries)
         {
-            long soft = _max + (_max / 128) + (PartitionCount * SlotBlock * 2);
-            long hard = ((long)_max + SlotBlock) * PartitionCount;
-            capacity = Math.Max(Math.Min(capacity, minimum <= soft ? soft : hard), minimum);
+            _entries = partition.Entries;
+            _counters = partition.Counters;
+            AttachArrays();
         }
-        capacity = Math.Min(capacity, Array.MaxLength);
-        Array.Resize(ref _entries, (int)capacity);
-        if (_counters is not null)
-            Array.Resize(ref _counters, (int)capacity);
+    }
+
+    private void AttachArrays()
+    {
         foreach (var partition in _partitions)
             partition.Attach(_entries, _counters);
     }
@@ -522,22 +494,21 @@ public sealed partial class ConntrackTable
         EnsureEpoch(now);
         if (now >= _gcNextRun)
             Collect(now);
-        return _partitions[PartitionOf(p)].Track(p, ipPacket, now, -1, ordinal);
+        var partition = _partitions[PartitionOf(p)];
+        var view = new TableView(_max, _allocationLimit, Count - partition.Count, checksLimits: true);
+        var verdict = partition.Track(p, ipPacket, now, -1, ordinal, view);
+        AdoptArraysOf(partition);
+        return verdict;
     }
-
-    /// <summary>The L4 header and payload as far as both the IP header and the capture go.</summary>
-    internal static ReadOnlySpan<byte> L4Bytes(ReadOnlySpan<byte> ipPacket, in PacketInfo p) =>
-        p.L4Offset >= ipPacket.Length ? [] : ipPacket.Slice(p.L4Offset, Math.Min(p.L4Length, ipPacket.Length - p.L4Offset));
 
     private void EnsureEpoch(long now)
     {
-        if (_epoch == long.MinValue)
-            _epoch = now;
+        if (_epoch != long.MinValue)
+            return;
+        _epoch = now;
+        foreach (var partition in _partitions)
+            partition.StartClock(now);
     }
-
-    internal uint TickOf(long now) => (uint)((now - _epoch) / Entry.TickNanos);
-
-    internal uint CreatedUnitsOf(long now) => (uint)((now - _epoch) / Entry.CreatedUnitNanos);
 
     /// <summary>The latest packet time any partition has seen.</summary>
     private long LatestTime
@@ -551,73 +522,18 @@ public sealed partial class ConntrackTable
         }
     }
 
-    internal static byte ProtocolStateValue(in Entry entry) => entry.Original.Protocol switch
-    {
-        IpProtocol.Tcp => (byte)entry.Proto.Tcp.State,
-        IpProtocol.Sctp => (byte)entry.Proto.Sctp.State,
-        _ => 0,
-    };
-
-    /// <summary>
-    /// The bucket-independent part of a tuple's position: keyed multiply-fold (as in wyhash); each
-    /// 64x64→128-bit product of key-mixed words folds to 64 bits, and the first two products are
-    /// independent, so the latency is two multiplies. The per-table random key makes placement
-    /// unpredictable from outside, as the kernel's siphash key does.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ulong Hash(in FlowTuple t)
-    {
-        ulong a = Fold(t.SrcLo ^ _seed0, t.DstLo ^ _seed1);
-        ulong b = Fold(t.SrcHi ^ _seed1 ^ 0xA0761D6478BD642FUL, t.DstHi ^ _seed0 ^ 0xE7037ED1A0B428DBUL);
-        return Fold(a ^ t.MetaWord, b ^ 0x8EBC6AF09C88C6E3UL);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static ulong Fold(ulong x, ulong y)
-    {
-        ulong high = Math.BigMul(x, y, out ulong low);
-        return high ^ low;
-    }
-
     /// <summary>Looks up a tuple in either direction without changing anything but reaping expired entries.</summary>
     public bool TryGet(in FlowTuple tuple, long now, out EntryView entry)
     {
-        var partition = PartitionAt(tuple, now);
-        int node = partition.Find(tuple);
-        if (node < 0)
-        {
-            entry = default;
-            return false;
-        }
-        entry = View(node >> 1, partition.Now, partition.NowTick);
-        return true;
+        EnsureEpoch(now);
+        return _partitions[_hash.PartitionOf(tuple)].TryGet(tuple, now, out entry);
     }
 
     /// <summary>Removes the entry holding <paramref name="tuple"/> (either direction), as <c>conntrack -D</c>.</summary>
     public bool Remove(in FlowTuple tuple, long now)
     {
-        var partition = PartitionAt(tuple, now);
-        int node = partition.Find(tuple);
-        if (node < 0)
-            return false;
-        partition.Delete(node >> 1);
-        return true;
-    }
-
-    private TablePartition PartitionAt(in FlowTuple tuple, long now)
-    {
         EnsureEpoch(now);
-        var partition = _partitions[PartitionOf(tuple)];
-        partition.Advance(now);
-        return partition;
-    }
-
-    internal EntryView View(int slot, long now, uint nowTick)
-    {
-        ref var entry = ref _entries[slot];
-        long expiresAt = now + entry.RemainingNanos(nowTick);
-        long createdAt = _epoch + (entry.CreatedUnits * Entry.CreatedUnitNanos);
-        return new EntryView(entry, slot, expiresAt, createdAt, _counters is null ? default : _counters[slot], _counters is not null);
+        return _partitions[_hash.PartitionOf(tuple)].Remove(tuple, now);
     }
 
     /// <summary>
@@ -632,8 +548,8 @@ public sealed partial class ConntrackTable
         if (_epoch == long.MinValue)
             return [];
         long latest = LatestTime;
-        uint latestTick = TickOf(latest);
-        uint tick = TickOf(Math.Max(now, latest));
+        uint latestTick = Entry.TickAt(_epoch, latest);
+        uint tick = Entry.TickAt(_epoch, Math.Max(now, latest));
         // Sort (id, slot) keys rather than the views: creation order without moving 150-byte structs.
         var keys = new ulong[Count];
         int live = 0;
@@ -646,7 +562,7 @@ public sealed partial class ConntrackTable
         Array.Sort(keys, 0, live);
         var list = new List<EntryView>(live);
         for (int i = 0; i < live; i++)
-            list.Add(View((int)(uint)keys[i], latest, latestTick));
+            list.Add(EntryView.Of(_entries, _counters, (int)(uint)keys[i], _epoch, latest, latestTick));
         return list;
     }
 }

@@ -37,6 +37,12 @@ internal struct Entry
     public uint Id;
     public ProtocolState Proto;
 
+    /// <summary>The expiry tick of time <paramref name="now"/>, counted from <paramref name="epoch"/> (the table's first packet).</summary>
+    public static uint TickAt(long epoch, long now) => (uint)((now - epoch) / TickNanos);
+
+    /// <summary>The creation unit of time <paramref name="now"/>, counted from <paramref name="epoch"/>.</summary>
+    public static uint CreatedUnitsAt(long epoch, long now) => (uint)((now - epoch) / CreatedUnitNanos);
+
     public readonly bool IsExpired(uint nowTick) => (int)(ExpiresTick - nowTick) <= 0;
 
     /// <summary>Remaining lifetime in nanoseconds (negative once expired).</summary>

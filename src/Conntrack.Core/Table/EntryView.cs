@@ -6,6 +6,15 @@ namespace Conntrack.Table;
 /// <summary>A read-only snapshot of one entry, for events, dumps and reports.</summary>
 public readonly struct EntryView
 {
+    /// <summary>The view of slot <paramref name="slot"/> at <paramref name="now"/>, ticks counted from <paramref name="epoch"/>.</summary>
+    internal static EntryView Of(Entry[] entries, EntryCounters[]? counters, int slot, long epoch, long now, uint nowTick)
+    {
+        ref var entry = ref entries[slot];
+        long expiresAt = now + entry.RemainingNanos(nowTick);
+        long createdAt = epoch + (entry.CreatedUnits * Entry.CreatedUnitNanos);
+        return new EntryView(entry, slot, expiresAt, createdAt, counters is null ? default : counters[slot], counters is not null);
+    }
+
     internal EntryView(in Entry entry, int slot, long expiresAt, long createdAt, in EntryCounters counters, bool hasCounters)
     {
         Slot = slot;
@@ -15,7 +24,7 @@ public readonly struct EntryView
         ExpiresAt = expiresAt;
         CreatedAt = createdAt;
         Id = entry.Id;
-        ProtocolStateValue = ConntrackTable.ProtocolStateValue(entry);
+        ProtocolStateValue = ProtocolDispatch.StateValue(entry);
         Counters = counters;
         HasCounters = hasCounters;
     }

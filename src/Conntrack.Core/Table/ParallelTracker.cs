@@ -24,7 +24,7 @@ public sealed class ParallelTracker : IDisposable
 
     private readonly ConntrackTable _table;
     private readonly Thread[] _workers;
-    private readonly int[] _claims = new int[ConntrackTable.PartitionCount];
+    private readonly int[] _claims = new int[PartitionLayout.Partitions];
     private readonly object _gate = new();
     private PacketBatch? _batch;
     private long _ordinalBase;
@@ -44,7 +44,7 @@ public sealed class ParallelTracker : IDisposable
         ArgumentNullException.ThrowIfNull(table);
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
         _table = table;
-        Threads = Math.Min(threads, ConntrackTable.PartitionCount);
+        Threads = Math.Min(threads, PartitionLayout.Partitions);
         _workers = new Thread[Threads - 1];
         for (int i = 0; i < _workers.Length; i++)
         {
@@ -178,7 +178,7 @@ public sealed class ParallelTracker : IDisposable
     private void TakePartitions(int thread)
     {
         var batch = _batch!;
-        int count = ConntrackTable.PartitionCount;
+        int count = PartitionLayout.Partitions;
         int start = thread * count / Threads;
         for (int i = 0; i < count; i++)
         {
