@@ -121,9 +121,12 @@ public static class HostReader
     {
         var filesRead = new List<string>();
         var settings = HostSettingsReader.Read(reading.Root, reading.Issues, filesRead);
-        reading.Inputs.Add(filesRead.Count > 0
-            ? new InputFile("/" + (settings.LegacyNames && !settings.Has("nf_conntrack_buckets") ? HostPaths.LegacySysctlDir + "/ip_conntrack_*" : HostPaths.NetfilterSysctlDir + "/*"), "settings", InputStatus.Read, filesRead.Count, reading.Issues.Kept.Count(i => filesRead.Contains(i.File)), $"{filesRead.Count} files")
-            : new InputFile("/" + HostPaths.NetfilterSysctlDir + "/*", "settings", InputStatus.Missing, Detail: "no conntrack sysctls: engine defaults (6.18) assumed"));
+        if (filesRead.Count > 0 || settings.NotRead.Count == 0)
+        {
+            reading.Inputs.Add(filesRead.Count > 0
+                ? new InputFile("/" + (settings.LegacyNames && !settings.Has("nf_conntrack_buckets") ? HostPaths.LegacySysctlDir + "/ip_conntrack_*" : HostPaths.NetfilterSysctlDir + "/*"), "settings", InputStatus.Read, filesRead.Count, reading.Issues.Kept.Count(i => filesRead.Contains(i.File)), $"{filesRead.Count} files")
+                : new InputFile("/" + HostPaths.NetfilterSysctlDir + "/*", "settings", InputStatus.Missing, Detail: "no conntrack sysctls: engine defaults (6.18) assumed"));
+        }
         foreach (var (file, status, reason) in settings.NotRead)
             reading.Inputs.Add(new InputFile(file, "settings", status, Detail: status == InputStatus.Refused ? "not read: " + reason : reason));
         return settings;
