@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Conntrack.Host.Files;
+using Conntrack.Host.Sysctls;
 
 namespace Conntrack.Host;
 
@@ -85,15 +86,10 @@ public static class SnapshotWriter
         var files = new List<(string, HostFile)>();
         foreach (var (directory, prefix) in HostPaths.SysctlDirectories)
         {
-            var (found, entries) = root.List(directory);
+            var (found, entries) = SysctlFiles.Find(root, directory, name => name.StartsWith(prefix, StringComparison.Ordinal));
             if (found.Access is FileAccessState.Refused or FileAccessState.Unreadable)
                 skipped.Add($"{found.Label}: {found.Reason}");
-            foreach (var entry in entries)
-            {
-                string name = Path.GetFileName(entry.Label);
-                if (entry.Kind != FileKind.Directory && name.StartsWith(prefix, StringComparison.Ordinal))
-                    files.Add((directory + "/" + name, entry));
-            }
+            files.AddRange(entries.Select(entry => (directory + "/" + Path.GetFileName(entry.Label), entry)));
         }
         foreach (string relative in HostPaths.Files)
             files.Add((relative, root.Find(relative)));

@@ -35,7 +35,7 @@ public static class HostSettingsReader
     {
         var (directory, files) = SysctlFiles.ReadDirectory(root, relative, name => name.StartsWith(prefix, StringComparison.Ordinal));
         if (directory.Access is FileAccessState.Refused or FileAccessState.Unreadable)
-            settings.NotRead.Add((directory.Label, directory.Access == FileAccessState.Refused ? InputStatus.Refused : InputStatus.Unreadable, directory.Reason!));
+            NotRead(settings, directory, directory.Reason!);
         foreach (var file in files)
         {
             if (!TryReadInteger(file, issues, settings, out long value))
@@ -59,6 +59,9 @@ public static class HostSettingsReader
         }
     }
 
+    private static void NotRead(HostSettings settings, HostFile file, string reason) =>
+        settings.NotRead.Add((file.Label, file.Access == FileAccessState.Refused ? InputStatus.Refused : InputStatus.Unreadable, reason));
+
     /// <summary>The integer a sysctl file holds; false (with an issue or a not-read entry) when it holds anything else or was not read.</summary>
     private static bool TryReadInteger(SysctlFile file, ParseIssueLog issues, HostSettings settings, out long value)
     {
@@ -67,7 +70,7 @@ public static class HostSettingsReader
         {
             // Write-only or root-only files, FIFOs, links out of the snapshot: an input not read, not a malformed one.
             if (file.File.Access is FileAccessState.Refused or FileAccessState.Unreadable)
-                settings.NotRead.Add((file.Label, file.File.Access == FileAccessState.Refused ? InputStatus.Refused : InputStatus.Unreadable, file.Problem!));
+                NotRead(settings, file.File, file.Problem!);
             else
                 issues.Add(file.Label, 0, file.Problem!, "");
             return false;

@@ -18,20 +18,20 @@ public static class SysctlFiles
     public const int MaxBytes = 4096;
 
     /// <summary>
-    /// Reads the files of a directory under <paramref name="root"/> whose names <paramref name="wanted"/> accepts,
-    /// in name order; subdirectories (<c>nf_log/</c>) are skipped. The directory itself is returned for its status.
+    /// The files of a directory under <paramref name="root"/> whose names <paramref name="wanted"/> accepts, in
+    /// name order, not yet read; subdirectories (<c>nf_log/</c>) are left out. The directory itself is returned for its status.
     /// </summary>
-    public static (HostFile Directory, IReadOnlyList<SysctlFile> Files) ReadDirectory(HostRoot root, string relative, Func<string, bool> wanted)
+    public static (HostFile Directory, IReadOnlyList<HostFile> Files) Find(HostRoot root, string relative, Func<string, bool> wanted)
     {
         var (directory, entries) = root.List(relative);
-        var files = new List<SysctlFile>();
-        foreach (var entry in entries)
-        {
-            string name = Path.GetFileName(entry.Label);
-            if (entry.Kind != FileKind.Directory && wanted(name))
-                files.Add(Read(entry, name));
-        }
-        return (directory, files);
+        return (directory, [.. entries.Where(e => e.Kind != FileKind.Directory && wanted(Path.GetFileName(e.Label)))]);
+    }
+
+    /// <summary>Reads the files <see cref="Find"/> finds.</summary>
+    public static (HostFile Directory, IReadOnlyList<SysctlFile> Files) ReadDirectory(HostRoot root, string relative, Func<string, bool> wanted)
+    {
+        var (directory, files) = Find(root, relative, wanted);
+        return (directory, [.. files.Select(f => Read(f, Path.GetFileName(f.Label)))]);
     }
 
     /// <summary>Reads one sysctl file; <see cref="SysctlFile.Text"/> is null when it is missing, refused, unreadable or too large.</summary>
