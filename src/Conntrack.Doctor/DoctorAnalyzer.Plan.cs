@@ -170,7 +170,12 @@ public static partial class DoctorAnalyzer
         if (plan.Recommendations.Count == 0)
         {
             plan.Recommendations.Add(new Recommendation("no_change", "Nothing to change",
-                verdict == Verdict.Healthy ? $"{N(usage.Count)} of {N(usage.Max)} entries{(usage.FillPercent is double f ? $" ({Percent(f)} %)" : "")} and no drops: the table has room." : "No setting change would help with what these files show.",
+                verdict switch
+                {
+                    Verdict.Healthy => $"{N(usage.Count)} of {N(usage.Max)} entries{(usage.FillPercent is double f ? $" ({Percent(f)} %)" : "")} and no drops: the table has room.",
+                    Verdict.Unknown => "Nothing can be recommended from unusable inputs: fix or replace the files named in the evidence and run the doctor again.",
+                    _ => "No setting change would help with what these files show.",
+                },
                 "none", [], Recommendation.NoSettings));
         }
 

@@ -162,14 +162,25 @@ public static partial class DoctorAnalyzer
         var drops = found.Where(f => f.Verdict is Verdict.DroppingFull or Verdict.DroppingMemory).OrderByDescending(f => f.Weight).Select(f => f.Verdict);
         var ordered = drops.Concat(found.Where(f => f.Verdict is not (Verdict.DroppingFull or Verdict.DroppingMemory)).Select(f => f.Verdict)).Distinct().ToList();
         var verdict = ordered.Count > 0 ? ordered[0] : Verdict.Healthy;
+        // "Healthy" and "Filling" say no packet was dropped: not a claim to make from inputs that could not be used.
+        var unusable = Unusable(host);
+        if (unusable.Count > 0 && verdict is Verdict.Healthy or Verdict.Filling)
+        {
+            ordered.Remove(Verdict.Filling);
+            verdict = Verdict.Unknown;
+        }
         if (verdict == Verdict.Healthy)
         {
             evidence.Add(usage.Unlimited
                 ? $"{N(usage.Count)} entries, nf_conntrack_max = 0 (no limit)"
                 : $"{N(usage.Count)} of {N(usage.Max)} entries ({Percent(fill)} %)" + (c is null ? "; no counters were read" : ", no drops counted"));
         }
-        string headline = Headline(verdict, usage, c is null ? logs.PacketsLost : otherDrops, drop, insertFailed, logs.AllocFailures);
-        return (verdict, ordered.Skip(1).ToList(), evidence, headline);
+        evidence.AddRange(unusable.Select(u => "unusable: " + u));
+        evidence.AddRange(Implausible(usage).Select(i => "implausible: " + i));
+        string headline = verdict == Verdict.Unknown
+            ? $"Unknown: {unusable[0]}, and no verdict can rest on it"
+            : Headline(verdict, usage, c is null ? logs.PacketsLost : otherDrops, drop, insertFailed, logs.AllocFailures);
+        return (verdict, ordered.Where(v => v != verdict).ToList(), evidence, headline);
     }
 
     private static string Headline(Verdict verdict, TableUsage usage, long lost, long drop, long insertFailed, long allocFailures)

@@ -20,6 +20,9 @@ public enum Verdict
 
     /// <summary>Hash chains too long: too few buckets for the entries (<c>chaintoolong</c>, or many entries per bucket).</summary>
     LongChains,
+
+    /// <summary>No verdict: an input it needs was present but unusable (refused, or nothing in it could be parsed).</summary>
+    Unknown,
 }
 
 /// <summary>Names of verdicts in JSON and in words.</summary>
@@ -32,6 +35,7 @@ public static class VerdictText
         Verdict.DroppingFull => "dropping_full",
         Verdict.DroppingMemory => "dropping_memory",
         Verdict.InsertRaces => "insert_races",
+        Verdict.Unknown => "unknown",
         _ => "long_chains",
     };
 
@@ -42,6 +46,7 @@ public static class VerdictText
         Verdict.DroppingFull => "dropping packets: table full",
         Verdict.DroppingMemory => "dropping packets: no memory for new entries",
         Verdict.InsertRaces => "dropping packets: insert races",
+        Verdict.Unknown => "unknown: an input was unusable",
         _ => "long hash chains",
     };
 }

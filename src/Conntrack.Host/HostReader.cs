@@ -1,197 +1,237 @@
 using System.Diagnostics;
 using System.Globalization;
 using Conntrack.Host.Counters;
+using Conntrack.Host.Files;
 using Conntrack.Host.Logs;
 using Conntrack.Host.Parsing;
 using Conntrack.Host.Resources;
 using Conntrack.Host.Sysctls;
 using Conntrack.Host.Tables;
+using Conntrack.Settings;
 
 namespace Conntrack.Host;
 
 /// <summary>
-/// Reads a live host or a snapshot: settings, table, counters, slab caches, memory and kernel logs.
-/// Missing or unreadable files are recorded and skipped; malformed lines are counted and skipped; it
-/// never throws for bad input (only for a root directory or an explicitly named file that does not exist).
+/// Reads a live host or a snapshot: settings, table, counters, slab caches, memory and kernel logs, each
+/// from the paths in <see cref="HostPaths"/>, each through a <see cref="HostRoot"/> (nothing outside the
+/// root, no FIFOs or devices). Missing, refused or unreadable files are recorded and skipped; malformed lines
+/// are counted and skipped; it never throws for bad input, only for a root or an explicitly named file
+/// that is missing or not a regular file.
 /// </summary>
 public static class HostReader
 {
     private static readonly TimeSpan DmesgTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>A kernel release string is a few dozen bytes.</summary>
+    private const int MaxReleaseBytes = 256;
+
     public static HostObservation Read(HostReadOptions options)
     {
         var clock = Stopwatch.StartNew();
         bool live = options.Root is null;
-        string root = options.Root ?? "/";
-        if (!live && !Directory.Exists(root))
-            throw new DirectoryNotFoundException($"{root}: no such directory (expected a snapshot made by ctnet snapshot)");
-        foreach (string? explicitFile in new[] { options.TablePath, options.StatsPath }.Concat(options.LogPaths))
-        {
-            if (explicitFile is not null && !File.Exists(explicitFile))
-                throw new FileNotFoundException($"{explicitFile}: no such file", explicitFile);
-        }
+        var root = live ? HostRoot.Live : HostRoot.Snapshot(options.Root!);
+        var tableFile = Named(options.TablePath, "a table file");
+        var statsFile = Named(options.StatsPath, "a counters file");
+        var logFiles = options.LogPaths.Select(path => Named(path, "a kernel log")!).ToList();
 
-        var issues = new ParseIssueLog();
-        var inputs = new List<InputFile>();
+        var reading = new Reading(root);
         int pageSize = options.PageSize ?? (live ? Environment.SystemPageSize : 4096);
-
-        var settingsFiles = new List<string>();
-        var settings = HostSettingsReader.Read(root, issues, settingsFiles);
-        inputs.Add(settingsFiles.Count > 0
-            ? new InputFile("/" + (settings.LegacyNames && !settings.Has("nf_conntrack_buckets") ? HostPaths.LegacySysctlDir + "/ip_conntrack_*" : HostPaths.NetfilterSysctlDir + "/*"), "settings", InputStatus.Read, settingsFiles.Count, issues.Kept.Count(i => settingsFiles.Contains(i.File)), $"{settingsFiles.Count} files")
-            : new InputFile("/" + HostPaths.NetfilterSysctlDir + "/*", "settings", InputStatus.Missing, Detail: "no conntrack sysctls: engine defaults (6.18) assumed"));
-
-        foreach (var (file, reason) in settings.Unreadable)
-            inputs.Add(new InputFile(file, "settings", InputStatus.Unreadable, Detail: reason));
-
-        // The table.
-        TableReadResult? table = null;
-        var tableCandidates = options.TablePath is { } tablePath
-            ? [(tablePath, tablePath)]
-            : new[] { HostPaths.ProcTable, HostPaths.LegacyProcTable }.Select(p => (HostPaths.Resolve(root, p), "/" + p)).ToArray();
-        foreach (var (path, label) in tableCandidates)
-        {
-            var stream = Open(path, label, "table", inputs, reportMissing: false);
-            if (stream is null)
-                continue;
-            using (stream)
-                table = TableReader.Read(stream, label, settings.Settings, issues);
-            inputs.Add(new InputFile(label, "table", table.Lines == 0 ? InputStatus.Empty : InputStatus.Read, table.Lines, table.Malformed, table.Format));
-            break;
-        }
-        if (table is null && !inputs.Any(i => i.Role == "table"))
-            inputs.Add(new InputFile("/" + HostPaths.ProcTable, "table", InputStatus.Missing, Detail: "no table: composition unknown"));
-
-        // Counters.
-        ConntrackCounters? counters = null;
-        var statCandidates = options.StatsPath is { } statsPath
-            ? [(statsPath, statsPath)]
-            : new[] { HostPaths.ProcStat, HostPaths.LegacyProcStat }.Select(p => (HostPaths.Resolve(root, p), "/" + p)).ToArray();
-        foreach (var (path, label) in statCandidates)
-        {
-            var stream = Open(path, label, "counters", inputs, reportMissing: false);
-            if (stream is null)
-                continue;
-            using (stream)
-                counters = CounterParser.Read(stream, label, issues);
-            inputs.Add(new InputFile(label, "counters", counters is null ? InputStatus.Empty : InputStatus.Read, counters?.CpuRows ?? 0, issues.CountFor(label), counters?.Format));
-            break;
-        }
-        if (counters is null && !inputs.Any(i => i.Role == "counters"))
-            inputs.Add(new InputFile("/" + HostPaths.ProcStat, "counters", InputStatus.Missing, Detail: "no drop/insert_failed counters"));
-
-        // Slab caches and memory.
-        SlabInfo? slab = null;
-        string slabLabel = "/" + HostPaths.SlabInfo;
-        using (var stream = Open(HostPaths.Resolve(root, HostPaths.SlabInfo), slabLabel, "slab caches", inputs, reportMissing: true))
-        {
-            if (stream is not null)
-            {
-                slab = SlabInfo.Read(stream, slabLabel, pageSize, issues);
-                inputs.Add(new InputFile(slabLabel, "slab caches", InputStatus.Read, 0, issues.CountFor(slabLabel),
-                    slab.Combined is { } c ? $"{c.Name}: {c.ObjectSize} B objects, {c.ObjectsPerSlab} per {c.PagesPerSlab}-page slab" : "no conntrack cache"));
-            }
-        }
-        MemInfo? memory = null;
-        string memLabel = "/" + HostPaths.MemInfo;
-        using (var stream = Open(HostPaths.Resolve(root, HostPaths.MemInfo), memLabel, "memory", inputs, reportMissing: true))
-        {
-            if (stream is not null)
-            {
-                memory = MemInfo.Read(stream, memLabel, issues);
-                inputs.Add(new InputFile(memLabel, "memory", memory.Total is null ? InputStatus.Empty : InputStatus.Read, memory.Bytes.Count, issues.CountFor(memLabel)));
-            }
-        }
-
-        // Kernel logs.
-        var logFiles = new List<LogFileResult>();
-        void ReadLog(Stream stream, string label)
-        {
-            var result = KernelLogParser.Read(stream, label, logFiles.Count, issues);
-            logFiles.Add(result);
-            inputs.Add(new InputFile(label, "kernel log", result.Lines == 0 ? InputStatus.Empty : InputStatus.Read, result.Lines, result.Malformed));
-        }
-        foreach (string log in HostPaths.LogFiles)
-        {
-            string label = "/" + log;
-            using var stream = Open(HostPaths.Resolve(root, log), label, "kernel log", inputs, reportMissing: false);
-            if (stream is not null)
-                ReadLog(stream, label);
-        }
-        if (!live)
-        {
-            string label = HostPaths.DmesgFile;
-            using var stream = Open(HostPaths.Resolve(root, HostPaths.DmesgFile), label, "kernel log", inputs, reportMissing: false);
-            if (stream is not null)
-                ReadLog(stream, label);
-        }
-        else if (options.RunDmesg)
-        {
-            ReadDmesg(logFiles, inputs, issues);
-        }
-        foreach (string log in options.LogPaths)
-        {
-            using var stream = Open(log, log, "kernel log", inputs, reportMissing: true);
-            if (stream is not null)
-                ReadLog(stream, log);
-        }
-        if (logFiles.Count == 0)
-            inputs.Add(new InputFile("/var/log/{kern.log,messages,syslog}, dmesg", "kernel log", InputStatus.Missing, Detail: "no kernel log: no table-full history"));
-
-        long? netns = live ? NetnsInode("/proc/self/ns/net") : null;
-        long? initNetns = live ? NetnsInode("/proc/1/ns/net") : null;
-        bool? initial = netns is long self && initNetns is long init ? self == init : live ? SysctlWritable() : null;
-        bool kernelTagsNetns = logFiles.Any(f => f.Events.Any(e => e.Kind == LogEventKind.TableFull && e.Value != 0));
-        bool IsThisNetns(long tag)
-        {
-            if (tag != 0)
-                return netns is long self && tag == self;
-            // Untagged: the initial netns on 6.17+; on older kernels (no tags anywhere) any netns.
-            return initial != false || !kernelTagsNetns;
-        }
-        var logs = LogMerger.Merge(logFiles, IsThisNetns);
+        var settings = ReadSettings(reading);
+        var table = ReadTable(reading, tableFile, settings.Settings);
+        var counters = ReadCounters(reading, statsFile);
+        var slab = ReadSlab(reading, pageSize);
+        var memory = ReadMemory(reading);
+        var logs = ReadLogs(reading, logFiles, live && options.RunDmesg);
+        var netns = live ? NetworkNamespace.OfThisProcess() : default;
 
         return new HostObservation
         {
             Live = live,
-            Root = root,
+            Root = options.Root ?? "/",
             Settings = settings,
             Table = table,
             Counters = counters,
             Slab = slab,
             Memory = memory,
-            Logs = logs,
-            Inputs = inputs,
-            Issues = issues,
+            Logs = LogMerger.Merge(logs, netns.Owns(logs)),
+            Inputs = reading.Inputs,
+            Issues = reading.Issues,
             PageSize = pageSize,
             PageSizeAssumed = !live && options.PageSize is null,
-            NetnsInode = netns,
-            InitialNetns = initial,
-            KernelRelease = live ? ReadSmall("/proc/sys/kernel/osrelease") : null,
+            NetnsInode = netns.Inode,
+            InitialNetns = netns.Initial,
+            KernelRelease = live ? KernelRelease() : null,
             Elapsed = clock.Elapsed,
         };
     }
 
-    private static FileStream? Open(string path, string label, string role, List<InputFile> inputs, bool reportMissing)
+    /// <summary>What has been read so far: the root, every input's fate and the malformed lines.</summary>
+    private sealed class Reading(HostRoot root)
     {
-        try
+        public HostRoot Root { get; } = root;
+        public List<InputFile> Inputs { get; } = [];
+        public ParseIssueLog Issues { get; } = new();
+
+        /// <summary>Opens a file for <paramref name="role"/>, or records why not and returns null.</summary>
+        public FileStream? Open(HostFile file, string role, bool reportMissing)
         {
-            if (!File.Exists(path))
+            switch (file.Access)
             {
-                if (reportMissing)
-                    inputs.Add(new InputFile(label, role, InputStatus.Missing));
+                case FileAccessState.Missing:
+                    if (reportMissing)
+                        Inputs.Add(new InputFile(file.Label, role, InputStatus.Missing));
+                    return null;
+                case FileAccessState.Refused:
+                    Inputs.Add(new InputFile(file.Label, role, InputStatus.Refused, Detail: "not read: " + file.Reason));
+                    return null;
+                case FileAccessState.Unreadable:
+                    Inputs.Add(Unreadable(file.Label, role, file.Reason!));
+                    return null;
+            }
+            try
+            {
+                return file.Open();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Inputs.Add(Unreadable(file.Label, role, HostRoot.Reason(e)));
                 return null;
             }
-            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            inputs.Add(new InputFile(label, role, InputStatus.Unreadable, Detail: e is UnauthorizedAccessException ? "permission denied (run as root)" : e.Message));
+
+        private static InputFile Unreadable(string label, string role, string reason) =>
+            new(label, role, InputStatus.Unreadable, Detail: reason == "permission denied" ? "permission denied (run as root)" : reason);
+    }
+
+    /// <summary>A file named on the command line: it must exist and be a regular file (links anywhere are the user's choice).</summary>
+    private static HostFile? Named(string? path, string expected)
+    {
+        if (path is null)
             return null;
+        var file = HostRoot.Named(path);
+        return file.Access switch
+        {
+            FileAccessState.Missing => throw new FileNotFoundException($"{path}: no such file", path),
+            FileAccessState.Readable => file,
+            _ => throw new IOException($"{path}: {file.Reason} (expected {expected})"),
+        };
+    }
+
+    private static HostSettings ReadSettings(Reading reading)
+    {
+        var filesRead = new List<string>();
+        var settings = HostSettingsReader.Read(reading.Root, reading.Issues, filesRead);
+        if (filesRead.Count > 0 || settings.NotRead.Count == 0)
+        {
+            reading.Inputs.Add(filesRead.Count > 0
+                ? new InputFile("/" + (settings.LegacyNames && !settings.Has("nf_conntrack_buckets") ? HostPaths.LegacySysctlDir + "/ip_conntrack_*" : HostPaths.NetfilterSysctlDir + "/*"), "settings", InputStatus.Read, filesRead.Count, reading.Issues.Kept.Count(i => filesRead.Contains(i.File)), $"{filesRead.Count} files")
+                : new InputFile("/" + HostPaths.NetfilterSysctlDir + "/*", "settings", InputStatus.Missing, Detail: "no conntrack sysctls: engine defaults (6.18) assumed"));
+        }
+        foreach (var (file, status, reason) in settings.NotRead)
+            reading.Inputs.Add(new InputFile(file, "settings", status, Detail: status == InputStatus.Refused ? "not read: " + reason : reason));
+        return settings;
+    }
+
+    /// <summary>The first of the candidates that is present (the named file, else the current then the 2.6 path), opened.</summary>
+    private static (HostFile File, FileStream Stream)? OpenFirst(Reading reading, HostFile? named, IReadOnlyList<string> paths, string role)
+    {
+        foreach (var file in named is not null ? [named] : paths.Select(p => reading.Root.Find(p)))
+        {
+            if (reading.Open(file, role, reportMissing: false) is { } stream)
+                return (file, stream);
+        }
+        return null;
+    }
+
+    private static TableReadResult? ReadTable(Reading reading, HostFile? named, ConntrackSettings timeouts)
+    {
+        if (OpenFirst(reading, named, HostPaths.TableFiles, "table") is not var (file, stream))
+        {
+            if (!reading.Inputs.Any(i => i.Role == "table"))
+                reading.Inputs.Add(new InputFile("/" + HostPaths.ProcTable, "table", InputStatus.Missing, Detail: "no table: composition unknown"));
+            return null;
+        }
+        using (stream)
+        {
+            var table = TableReader.Read(stream, file.Label, timeouts, reading.Issues);
+            reading.Inputs.Add(new InputFile(file.Label, "table", table.Lines == 0 ? InputStatus.Empty : InputStatus.Read, table.Lines, table.Malformed, table.Format));
+            return table;
         }
     }
 
-    private static void ReadDmesg(List<LogFileResult> logFiles, List<InputFile> inputs, ParseIssueLog issues)
+    private static ConntrackCounters? ReadCounters(Reading reading, HostFile? named)
+    {
+        if (OpenFirst(reading, named, HostPaths.StatFiles, "counters") is not var (file, stream))
+        {
+            if (!reading.Inputs.Any(i => i.Role == "counters"))
+                reading.Inputs.Add(new InputFile("/" + HostPaths.ProcStat, "counters", InputStatus.Missing, Detail: "no drop/insert_failed counters"));
+            return null;
+        }
+        using (stream)
+        {
+            var counters = CounterParser.Read(stream, file.Label, reading.Issues);
+            reading.Inputs.Add(new InputFile(file.Label, "counters", counters is null ? InputStatus.Empty : InputStatus.Read, counters?.CpuRows ?? 0, reading.Issues.CountFor(file.Label), counters?.Format));
+            return counters;
+        }
+    }
+
+    private static SlabInfo? ReadSlab(Reading reading, int pageSize)
+    {
+        var file = reading.Root.Find(HostPaths.SlabInfo);
+        using var stream = reading.Open(file, "slab caches", reportMissing: true);
+        if (stream is null)
+            return null;
+        var slab = SlabInfo.Read(stream, file.Label, pageSize, reading.Issues);
+        reading.Inputs.Add(new InputFile(file.Label, "slab caches", InputStatus.Read, 0, reading.Issues.CountFor(file.Label),
+            slab.Combined is { } c ? $"{c.Name}: {c.ObjectSize} B objects, {c.ObjectsPerSlab} per {c.PagesPerSlab}-page slab" : "no conntrack cache"));
+        return slab;
+    }
+
+    private static MemInfo? ReadMemory(Reading reading)
+    {
+        var file = reading.Root.Find(HostPaths.MemInfo);
+        using var stream = reading.Open(file, "memory", reportMissing: true);
+        if (stream is null)
+            return null;
+        var memory = MemInfo.Read(stream, file.Label, reading.Issues);
+        reading.Inputs.Add(new InputFile(file.Label, "memory", memory.Total is null ? InputStatus.Empty : InputStatus.Read, memory.Bytes.Count, reading.Issues.CountFor(file.Label)));
+        return memory;
+    }
+
+    /// <summary>The root's syslog files, then dmesg (the snapshot's dmesg.txt, or the command when live), then the named logs.</summary>
+    private static List<LogFileResult> ReadLogs(Reading reading, IReadOnlyList<HostFile> named, bool runDmesg)
+    {
+        var results = new List<LogFileResult>();
+        var files = HostPaths.LogFiles.Select(p => reading.Root.Find(p)).ToList();
+        if (!reading.Root.IsLive)
+            files.Add(reading.Root.Find(HostPaths.DmesgFile, label: HostPaths.DmesgFile));
+        foreach (var file in files)
+        {
+            using var stream = reading.Open(file, "kernel log", reportMissing: false);
+            if (stream is not null)
+                results.Add(ReadLog(reading, stream, file.Label, results.Count));
+        }
+        if (runDmesg)
+            ReadDmesg(reading, results);
+        foreach (var file in named)
+        {
+            using var stream = reading.Open(file, "kernel log", reportMissing: true);
+            if (stream is not null)
+                results.Add(ReadLog(reading, stream, file.Label, results.Count));
+        }
+        if (results.Count == 0)
+            reading.Inputs.Add(new InputFile("/var/log/{kern.log,messages,syslog}, dmesg", "kernel log", InputStatus.Missing, Detail: "no kernel log: no table-full history"));
+        return results;
+    }
+
+    private static LogFileResult ReadLog(Reading reading, Stream stream, string label, int index)
+    {
+        var result = KernelLogParser.Read(stream, label, index, reading.Issues);
+        reading.Inputs.Add(new InputFile(label, "kernel log", result.Lines == 0 ? InputStatus.Empty : InputStatus.Read, result.Lines, result.Malformed));
+        return result;
+    }
+
+    private static void ReadDmesg(Reading reading, List<LogFileResult> results)
     {
         const string label = "dmesg";
         try
@@ -203,68 +243,33 @@ public static class HostReader
             process.ErrorDataReceived += (_, _) => { };
             process.BeginErrorReadLine();
             using var reader = new LineReader(process.StandardOutput);
-            var result = KernelLogParser.Read(reader, label, logFiles.Count, issues);
+            var result = KernelLogParser.Read(reader, label, results.Count, reading.Issues);
             if (!process.WaitForExit(DmesgTimeout))
             {
                 process.Kill(entireProcessTree: true);
-                inputs.Add(new InputFile(label, "kernel log", InputStatus.Unreadable, Detail: "dmesg did not finish"));
+                reading.Inputs.Add(new InputFile(label, "kernel log", InputStatus.Unreadable, Detail: "dmesg did not finish"));
                 return;
             }
             if (process.ExitCode != 0 && result.Lines == 0)
             {
-                inputs.Add(new InputFile(label, "kernel log", InputStatus.Unreadable, Detail: string.Create(CultureInfo.InvariantCulture, $"dmesg exited {process.ExitCode} (kernel.dmesg_restrict? run as root)")));
+                reading.Inputs.Add(new InputFile(label, "kernel log", InputStatus.Unreadable, Detail: string.Create(CultureInfo.InvariantCulture, $"dmesg exited {process.ExitCode} (kernel.dmesg_restrict? run as root)")));
                 return;
             }
-            logFiles.Add(result);
-            inputs.Add(new InputFile(label, "kernel log", result.Lines == 0 ? InputStatus.Empty : InputStatus.Read, result.Lines, result.Malformed));
+            results.Add(result);
+            reading.Inputs.Add(new InputFile(label, "kernel log", result.Lines == 0 ? InputStatus.Empty : InputStatus.Read, result.Lines, result.Malformed));
         }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
         {
-            inputs.Add(new InputFile(label, "kernel log", InputStatus.Unreadable, Detail: e.Message));
+            reading.Inputs.Add(new InputFile(label, "kernel log", InputStatus.Unreadable, Detail: e.Message));
         }
     }
 
-    /// <summary>
-    /// nf_conntrack_max is writable only in the initial namespace (0444 elsewhere): the test when
-    /// /proc/1/ns/net cannot be read. Null when there is no such file.
-    /// </summary>
-    private static bool? SysctlWritable()
+    private static string? KernelRelease()
     {
+        var file = HostRoot.Live.Find(HostPaths.KernelRelease);
         try
         {
-            const string path = "/proc/sys/net/netfilter/nf_conntrack_max";
-            if (!OperatingSystem.IsLinux() || !File.Exists(path))
-                return null;
-            return (File.GetUnixFileMode(path) & UnixFileMode.UserWrite) != 0;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>The inode in a namespace link ("net:[4026531840]").</summary>
-    private static long? NetnsInode(string link)
-    {
-        try
-        {
-            string? target = new FileInfo(link).LinkTarget;
-            if (target is null)
-                return null;
-            int open = target.IndexOf('[', StringComparison.Ordinal), close = target.IndexOf(']', StringComparison.Ordinal);
-            return open >= 0 && close > open && long.TryParse(target.AsSpan(open + 1, close - open - 1), NumberStyles.None, CultureInfo.InvariantCulture, out long inode) ? inode : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
-
-    private static string? ReadSmall(string path)
-    {
-        try
-        {
-            return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+            return file.IsReadable ? file.ReadBounded(MaxReleaseBytes)?.Trim() : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -7,6 +7,9 @@ public enum InputStatus
     Missing,
     Unreadable,
     Empty,
+
+    /// <summary>Not read on purpose: a symlink out of the snapshot, a FIFO or device where a file belongs.</summary>
+    Refused,
 }
 
 /// <summary>One input the doctor looked for, what it is for, and what became of it.</summary>

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Conntrack.Host.Files;
+using Conntrack.Host.Sysctls;
 
 namespace Conntrack.Host;
 
@@ -7,8 +9,9 @@ public sealed record SnapshotResult(IReadOnlyList<string> Copied, IReadOnlyList<
 
 /// <summary>
 /// Copies exactly the files the doctor reads — the conntrack sysctls, the hashsize parameter, the
-/// table, the counters, slabinfo, meminfo, the syslog files — from a host root into a directory at the
-/// same relative paths, plus the output of <c>dmesg</c> as <c>dmesg.txt</c>. Reads and writes nothing else.
+/// table, the counters, slabinfo, meminfo, the syslog files, all from <see cref="HostPaths"/> — from a host
+/// root into a directory at the same relative paths, plus the output of <c>dmesg</c> as <c>dmesg.txt</c>.
+/// Reads and writes nothing else; what the doctor would refuse (FIFOs, devices, links out of the root) is skipped.
 /// </summary>
 public static class SnapshotWriter
 {
@@ -29,54 +32,37 @@ public static class SnapshotWriter
         var copied = new List<string>();
         var skipped = new List<string>();
         long bytes = 0;
-
-        var files = new List<string>();
-        foreach (var (dir, prefix) in new[] { (HostPaths.NetfilterSysctlDir, ""), (HostPaths.LegacySysctlDir, "ip_conntrack_") })
+        var root = sourceRoot == "/" ? HostRoot.Live : HostRoot.Snapshot(sourceRoot);
+        foreach (var (relative, file) in FilesToCopy(root, skipped))
         {
-            string source = HostPaths.Resolve(sourceRoot, dir);
-            try
-            {
-                if (Directory.Exists(source))
-                {
-                    files.AddRange(Directory.GetFiles(source)
-                        .Where(f => Path.GetFileName(f).StartsWith(prefix, StringComparison.Ordinal))
-                        .Order(StringComparer.Ordinal)
-                        .Select(f => dir + "/" + Path.GetFileName(f)));
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                skipped.Add($"/{dir}: {e.Message}");
-            }
-        }
-        files.AddRange(HostPaths.SnapshotFiles);
-
-        foreach (string relative in files)
-        {
-            string source = HostPaths.Resolve(sourceRoot, relative);
-            if (!File.Exists(source))
+            if (file.Access == FileAccessState.Missing)
                 continue;
-            string target = HostPaths.Resolve(outDir, relative);
+            if (!file.IsReadable)
+            {
+                skipped.Add($"{file.Label}: {(file.Access == FileAccessState.Refused ? "not read: " : "")}{file.Reason}");
+                continue;
+            }
+            string target = Path.Combine(outDir, relative);
             try
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+                using var input = file.Open();
                 using var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
                 input.CopyTo(output, 64 * 1024);
                 bytes += output.Length;
-                copied.Add("/" + relative);
+                copied.Add(file.Label);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Write-only sysctls and root-only files (slabinfo, nf_conntrack) as a normal user.
-                skipped.Add($"/{relative}: {(e is UnauthorizedAccessException ? "permission denied" : e.Message)}");
+                skipped.Add($"{file.Label}: {HostRoot.Reason(e)}");
                 TryDelete(target);
             }
         }
 
         if (dmesg is not null)
         {
-            string target = HostPaths.Resolve(outDir, HostPaths.DmesgFile);
+            string target = Path.Combine(outDir, HostPaths.DmesgFile);
             bool ok;
             using (var output = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
             {
@@ -92,6 +78,22 @@ public static class SnapshotWriter
             }
         }
         return new SnapshotResult(copied, skipped, bytes);
+    }
+
+    /// <summary>What <see cref="HostReader"/> reads under a root, from the same lists: the sysctl directories' files, then <see cref="HostPaths.Files"/>.</summary>
+    private static List<(string Relative, HostFile File)> FilesToCopy(HostRoot root, List<string> skipped)
+    {
+        var files = new List<(string, HostFile)>();
+        foreach (var (directory, prefix) in HostPaths.SysctlDirectories)
+        {
+            var (found, entries) = SysctlFiles.Find(root, directory, name => name.StartsWith(prefix, StringComparison.Ordinal));
+            if (found.Access is FileAccessState.Refused or FileAccessState.Unreadable)
+                skipped.Add($"{found.Label}: {found.Reason}");
+            files.AddRange(entries.Select(entry => (directory + "/" + Path.GetFileName(entry.Label), entry)));
+        }
+        foreach (string relative in HostPaths.Files)
+            files.Add((relative, root.Find(relative)));
+        return files;
     }
 
     /// <summary>Runs <c>dmesg</c> into <paramref name="output"/>; false when it cannot run or fails.</summary>

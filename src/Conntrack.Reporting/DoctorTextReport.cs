@@ -27,6 +27,7 @@ public static class DoctorTextReport
         string colour = d.Verdict switch
         {
             Verdict.Healthy => "green",
+            Verdict.Unknown => "grey",
             Verdict.Filling or Verdict.LongChains => "yellow",
             Verdict.InsertRaces => "darkorange",
             _ => "red",
@@ -233,6 +234,7 @@ public static class DoctorTextReport
                 InputStatus.Read => "read",
                 InputStatus.Missing => "[grey]missing[/]",
                 InputStatus.Empty => "[grey]empty[/]",
+                InputStatus.Refused => "[yellow]refused[/]",
                 _ => "[yellow]unreadable[/]",
             };
             inputs.AddRow(Markup.Escape(input.Path), input.Role, status, input.Lines > 0 ? N(input.Lines) : "", input.Malformed > 0 ? $"[yellow]{N(input.Malformed)}[/]" : "", Markup.Escape(input.Detail ?? ""));

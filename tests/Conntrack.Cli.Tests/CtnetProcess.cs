@@ -7,7 +7,10 @@ internal static class CtnetProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static Result Run(params string[] args)
+    public static Result Run(params string[] args) => RunWithin(TimeSpan.FromSeconds(120), args);
+
+    /// <summary>Runs ctnet and fails (killing it) when it has not finished within <paramref name="timeout"/>: a hang fails, never stalls the suite.</summary>
+    public static Result RunWithin(TimeSpan timeout, params string[] args)
     {
         string dll = Path.Combine(AppContext.BaseDirectory, "ctnet.dll");
         var start = new ProcessStartInfo("dotnet")
@@ -22,10 +25,10 @@ internal static class CtnetProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(120_000))
+        if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"ctnet {string.Join(' ', args)} did not finish in 120 s");
+            throw new TimeoutException($"ctnet {string.Join(' ', args)} did not finish in {timeout.TotalSeconds:0} s");
         }
         return new Result(process.ExitCode, stdout.Result, stderr.Result);
     }

@@ -100,7 +100,8 @@ public class DoctorCommandTests(ITestOutputHelper output)
             Assert.Contains("ctnet doctor --root", snap.Stdout, StringComparison.Ordinal);
             // Only the files the doctor reads, at their host paths.
             string[] allowed = ["proc/sys/net/netfilter/", "proc/sys/net/ipv4/netfilter/ip_conntrack_", "sys/module/nf_conntrack/parameters/hashsize",
-                "proc/net/nf_conntrack", "proc/net/ip_conntrack", "proc/net/stat/nf_conntrack", "proc/slabinfo", "proc/meminfo",
+                "sys/module/ip_conntrack/parameters/hashsize", "proc/net/nf_conntrack", "proc/net/ip_conntrack", "proc/net/stat/nf_conntrack",
+                "proc/net/stat/ip_conntrack", "proc/slabinfo", "proc/meminfo",
                 "var/log/kern.log", "var/log/messages", "var/log/syslog", "dmesg.txt"];
             foreach (string file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
             {

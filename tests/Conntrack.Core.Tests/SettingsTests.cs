@@ -131,14 +131,6 @@ public sealed class SettingsTests
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Sysctl_file_that_cannot_be_read_names_the_path()
-    {
-        string path = Path.Combine(Path.GetTempPath(), "conntrack-tests-missing-" + Guid.NewGuid().ToString("N"), "x.conf");
-        var e = Assert.Throws<SettingsException>(() => SettingsLoader.ApplySysctlFile(new ConntrackSettings(), path));
-        Assert.Contains(path, e.Message, StringComparison.Ordinal);
-    }
-
     [Theory]
     [InlineData("nf_conntrack_max=5000", "nf_conntrack_max", 5000)]
     [InlineData("max=5000", "nf_conntrack_max", 5000)]
@@ -165,80 +157,6 @@ public sealed class SettingsTests
         var e = Assert.Throws<SettingsException>(() => SettingsLoader.ApplyOverride(new ConntrackSettings(), assignment));
         Assert.Contains($"'{assignment}'", e.Message, StringComparison.Ordinal);
         Assert.Contains(reason, e.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void FromProcDirectory_reads_a_copy_and_ignores_unmodelled_files()
-    {
-        string dir = CopyOfProc();
-        try
-        {
-            File.WriteAllText(Path.Combine(dir, "nf_conntrack_max"), "1234\n");
-            File.WriteAllText(Path.Combine(dir, "nf_conntrack_tcp_timeout_close"), "  7\n");
-            File.WriteAllText(Path.Combine(dir, "nf_log_all_netns"), "not a number\n");
-            File.WriteAllText(Path.Combine(dir, "nf_conntrack_count"), "99\n"); // read-only, not a setting
-            var s = SettingsLoader.FromProcDirectory(dir);
-            Assert.Equal(1234, s.Max);
-            Assert.Equal(7, s.Get("nf_conntrack_tcp_timeout_close"));
-            Assert.Equal(432000, s.Get("nf_conntrack_tcp_timeout_established"));
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public void FromProcDirectory_garbage_in_a_modelled_file_names_the_file()
-    {
-        string dir = CopyOfProc();
-        try
-        {
-            string file = Path.Combine(dir, "nf_conntrack_udp_timeout");
-            File.WriteAllText(file, "thirty\n");
-            var e = Assert.Throws<SettingsException>(() => SettingsLoader.FromProcDirectory(dir));
-            Assert.Contains(file, e.Message, StringComparison.Ordinal);
-            Assert.Contains("not an integer", e.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    [Fact]
-    public void FromProcDirectory_missing_directory_is_an_error()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "no-such-dir-" + Guid.NewGuid().ToString("N"));
-        var e = Assert.Throws<SettingsException>(() => SettingsLoader.FromProcDirectory(dir));
-        Assert.Contains(dir, e.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>A temp copy of /proc/sys/net/netfilter's regular files (or of the defaults when absent).</summary>
-    private static string CopyOfProc()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "conntrack-proc-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        if (Directory.Exists(ProcDir))
-        {
-            foreach (string file in Directory.GetFiles(ProcDir))
-            {
-                try
-                {
-                    File.WriteAllText(Path.Combine(dir, Path.GetFileName(file)), File.ReadAllText(file));
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // unreadable entries are simply not copied
-                }
-            }
-        }
-        else
-        {
-            foreach (var d in ConntrackSettings.All)
-                File.WriteAllText(Path.Combine(dir, d.Name), d.Default.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
-        }
-        return dir;
     }
 
     // Reference §2.1: nf_ct_alloc_hashtable rounds the bucket count up to a multiple of PAGE_SIZE/8 = 512.

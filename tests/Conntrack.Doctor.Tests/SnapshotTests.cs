@@ -20,8 +20,8 @@ public class SnapshotTests
         var result = SnapshotWriter.Write(output, source, dmesg: null);
         Assert.Empty(result.Skipped);
 
-        // Everything but the doctor-only fallbacks (/proc/net/stat/ip_conntrack) and dmesg.txt (a command's output, not a file).
-        var expected = Files(source).Where(f => f != HostPaths.LegacyProcStat && f != HostPaths.DmesgFile).ToList();
+        // Everything the doctor reads (HostPaths' one list) but dmesg.txt (a command's output, not a file).
+        var expected = Files(source).Where(f => f != HostPaths.DmesgFile).ToList();
         Assert.Equal(expected, Files(output));
         foreach (string f in expected)
             Assert.Equal(File.ReadAllBytes(Path.Combine(source, f)), File.ReadAllBytes(Path.Combine(output, f)));

@@ -1,3 +1,4 @@
+using Conntrack.Host.Files;
 using Conntrack.TestData;
 using Conntrack.Host.Parsing;
 using Conntrack.Host.Resources;
@@ -89,7 +90,7 @@ public class ResourceParserTests
         dir.File("proc/sys/net/ipv4/netfilter/ip_conntrack_tcp_timeout_close_wait", "240\n");
         dir.File("proc/sys/net/ipv4/netfilter/other_file", "1\n");
         var issues = new ParseIssueLog();
-        var s = HostSettingsReader.Read(dir.Path, issues);
+        var s = HostSettingsReader.Read(HostRoot.Snapshot(dir.Path), issues);
         Assert.True(s.LegacyNames);
         Assert.Equal(65536, s.Max);
         Assert.Equal(36752, s.Count);
@@ -107,7 +108,7 @@ public class ResourceParserTests
     public void Settings_reader_reports_garbage_files_and_keeps_defaults()
     {
         var issues = new ParseIssueLog();
-        var s = HostSettingsReader.Read(Conntrack.TestData.Snapshots.Path("garbage"), issues);
+        var s = HostSettingsReader.Read(HostRoot.Snapshot(Conntrack.TestData.Snapshots.Path("garbage")), issues);
         Assert.Null(s.Max);
         Assert.Null(s.Count);
         Assert.Equal(432000, s.Settings.Get("nf_conntrack_tcp_timeout_established"));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Conntrack.Host.Sysctls;
 using Conntrack.Settings;
 
 namespace Conntrack.Cli.Commands;
@@ -33,12 +34,12 @@ internal sealed class SettingsOptions
         command.Add(ProcSys);
     }
 
-    /// <summary>Host directory first, then the file, then the overrides: later sources win.</summary>
+    /// <summary>Host directory first, then the file, then the overrides: later sources win. Conntrack.Host reads the files, Core validates.</summary>
     public ConntrackSettings Build(ParseResult parse, ConntrackSettings? baseline = null)
     {
-        var settings = parse.GetValue(ProcSys) is { } dir ? SettingsLoader.FromProcDirectory(dir) : baseline ?? new ConntrackSettings();
+        var settings = parse.GetValue(ProcSys) is { } dir ? SettingsFiles.FromProcDirectory(dir) : baseline ?? new ConntrackSettings();
         if (parse.GetValue(Sysctl) is { } file)
-            SettingsLoader.ApplySysctlFile(settings, file);
+            SettingsFiles.ApplySysctlFile(settings, file);
         foreach (var assignment in parse.GetValue(Set) ?? [])
             SettingsLoader.ApplyOverride(settings, assignment);
         return settings;

@@ -115,6 +115,9 @@ public sealed class ConntrackSettings
         return IndexByName.TryGetValue(n, out int i) ? All[i].Name : null;
     }
 
+    /// <summary>True for the kernel name of a modelled setting, as its file under /proc/sys/net/netfilter is named.</summary>
+    public static bool IsModelled(string kernelName) => IndexByName.TryGetValue(kernelName, out int i) && All[i].Name == kernelName;
+
     public static bool IsReadOnlyName(string canonicalOrLegacy) =>
         canonicalOrLegacy.EndsWith("conntrack_count", StringComparison.Ordinal);
 
@@ -140,10 +143,10 @@ public sealed class ConntrackSettings
     {
         string? canonical = CanonicalName(name);
         if (canonical is null)
-            throw new SettingsException($"unknown setting '{name}' (expected a net.netfilter.nf_conntrack_* name)");
+            throw new SettingsException($"unknown setting '{SettingsException.Excerpt(name)}' (expected a net.netfilter.nf_conntrack_* name)");
         string v = value.Trim();
         if (!long.TryParse(v, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
-            throw new SettingsException($"{canonical}: '{value}' is not an integer");
+            throw new SettingsException($"{canonical}: '{SettingsException.Excerpt(value)}' is not an integer");
         Set(canonical, parsed);
     }
 
@@ -151,7 +154,7 @@ public sealed class ConntrackSettings
     {
         string? canonical = CanonicalName(name);
         if (canonical is null)
-            throw new SettingsException($"unknown setting '{name}' (expected a net.netfilter.nf_conntrack_* name)");
+            throw new SettingsException($"unknown setting '{SettingsException.Excerpt(name)}' (expected a net.netfilter.nf_conntrack_* name)");
         return IndexByName[canonical];
     }
 

@@ -14,4 +14,10 @@ public sealed class SettingsException : Exception
     public SettingsException()
     {
     }
+
+    private const int ExcerptLength = 60;
+
+    /// <summary>What a message quotes of the input: at most 60 characters, so a megabyte-long line stays one readable line.</summary>
+    internal static string Excerpt(ReadOnlySpan<char> text) =>
+        text.Length <= ExcerptLength ? text.ToString() : string.Concat(text[..ExcerptLength], "…");
 }

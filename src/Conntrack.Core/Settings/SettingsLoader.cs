@@ -2,28 +2,15 @@ using System.Globalization;
 
 namespace Conntrack.Settings;
 
-/// <summary>Reads settings from sysctl.conf-style text, NAME=VALUE overrides, or a host's /proc/sys/net/netfilter.</summary>
+/// <summary>Settings from sysctl.conf-style text, NAME=VALUE overrides, or the values of a host's /proc/sys/net/netfilter files: validation only, no file access.</summary>
 public static class SettingsLoader
 {
     /// <summary>
-    /// Applies a sysctl.conf-style file: <c>key = value</c> lines, <c>#</c> and <c>;</c> comments,
+    /// Applies sysctl.conf-style text: <c>key = value</c> lines, <c>#</c> and <c>;</c> comments,
     /// blank lines, a leading <c>-</c> (ignore errors in sysctl.d). Keys outside conntrack
-    /// (e.g. <c>net.ipv4.ip_forward</c>) are skipped; unknown conntrack keys and bad values are errors naming the line.
+    /// (e.g. <c>net.ipv4.ip_forward</c>) are skipped; unknown conntrack keys and bad values are errors naming
+    /// <paramref name="sourceName"/> and the line. Reading the file is the caller's (Conntrack.Host's SettingsFiles).
     /// </summary>
-    public static void ApplySysctlFile(ConntrackSettings settings, string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SettingsException($"{path}: cannot read ({e.Message})", e);
-        }
-        ApplySysctlText(settings, text, path);
-    }
-
     public static void ApplySysctlText(ConntrackSettings settings, string text, string sourceName)
     {
         int lineNumber = 0;
@@ -37,7 +24,7 @@ public static class SettingsLoader
                 line = line[1..].TrimStart();
             int eq = line.IndexOf('=');
             if (eq <= 0)
-                throw new SettingsException($"{sourceName}:{lineNumber}: expected 'name = value', found '{line.ToString()}'");
+                throw new SettingsException($"{sourceName}:{lineNumber}: expected 'name = value', found '{SettingsException.Excerpt(line)}'");
             string key = line[..eq].Trim().ToString();
             string value = line[(eq + 1)..].Trim().ToString();
             if (!IsConntrackKey(key))
@@ -75,35 +62,21 @@ public static class SettingsLoader
     }
 
     /// <summary>
-    /// Reads every modelled setting present in a host's <c>/proc/sys/net/netfilter</c> (or a copy of it).
-    /// Files the engine does not model are ignored; a modelled file with garbage is an error naming it.
+    /// Settings from the values of a host's <c>/proc/sys/net/netfilter</c> files (or a copy), each named by its
+    /// kernel name and the file it came from; the engine's defaults for the rest. A bad value is an error naming the file.
     /// </summary>
-    public static ConntrackSettings FromProcDirectory(string directory)
+    public static ConntrackSettings FromValues(IEnumerable<(string Name, string Value, string Source)> values)
     {
-        if (!Directory.Exists(directory))
-            throw new SettingsException($"{directory}: no such directory (expected a copy of /proc/sys/net/netfilter)");
         var settings = new ConntrackSettings();
-        foreach (var descriptor in ConntrackSettings.All)
+        foreach (var (name, value, source) in values)
         {
-            string file = Path.Combine(directory, descriptor.Name);
-            if (!File.Exists(file))
-                continue;
-            string content;
             try
             {
-                content = File.ReadAllText(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new SettingsException($"{file}: cannot read ({e.Message})", e);
-            }
-            try
-            {
-                settings.Set(descriptor.Name, content.Trim());
+                settings.Set(name, value.Trim());
             }
             catch (SettingsException e)
             {
-                throw new SettingsException($"{file}: {e.Message}", e);
+                throw new SettingsException($"{source}: {e.Message}", e);
             }
         }
         return settings;

@@ -74,6 +74,12 @@ public static class CounterParser
                 issues.Add(file, lineNumber, $"{header.Length} hexadecimal columns as in the header", line);
                 return;
             }
+            // The kernel prints each per-CPU counter as %08x of an unsigned int: more is not a counter.
+            if (v > uint.MaxValue)
+            {
+                issues.Add(file, lineNumber, $"{header.Length} hexadecimal columns of 32-bit counters (found {token.ToString()})", line);
+                return;
+            }
             values[count++] = v;
         }
         if (count != header.Length)
@@ -99,9 +105,10 @@ public static class CounterParser
         while (Tokens.Next(row, ref pos, out var token))
         {
             int eq = token.IndexOf('=');
-            if (eq <= 0 || !Tokens.TryLong(token[(eq + 1)..], out long v))
+            // conntrack -S prints the kernel's 32-bit per-CPU counters.
+            if (eq <= 0 || !Tokens.TryLong(token[(eq + 1)..], out long v) || v > uint.MaxValue)
             {
-                issues.Add(file, lineNumber, "name=value pairs with decimal values after cpu=N", line);
+                issues.Add(file, lineNumber, "name=value pairs with 32-bit decimal values after cpu=N", line);
                 return;
             }
             if (first)

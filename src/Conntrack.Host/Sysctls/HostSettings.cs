@@ -26,8 +26,8 @@ public sealed class HostSettings
     /// <summary>The <c>hashsize</c> module parameter (<c>/sys/module/nf_conntrack/parameters/hashsize</c>).</summary>
     public long? HashsizeParameter { get; internal set; }
 
-    /// <summary>Files that exist but could not be read (permissions), with the reason.</summary>
-    public List<(string File, string Reason)> Unreadable { get; } = [];
+    /// <summary>Files that exist but were not read: refused (a FIFO, a link out of the snapshot) or unreadable (permissions), with the reason.</summary>
+    public List<(string File, InputStatus Status, string Reason)> NotRead { get; } = [];
 
     public bool Has(string canonicalName) => _values.ContainsKey(canonicalName);
 

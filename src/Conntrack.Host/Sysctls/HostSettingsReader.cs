@@ -1,3 +1,5 @@
+using System.Globalization;
+using Conntrack.Host.Files;
 using Conntrack.Host.Parsing;
 using Conntrack.Settings;
 
@@ -5,58 +7,45 @@ namespace Conntrack.Host.Sysctls;
 
 /// <summary>
 /// Reads <c>/proc/sys/net/netfilter/*</c>, the old <c>/proc/sys/net/ipv4/netfilter/ip_conntrack_*</c>
-/// and the <c>hashsize</c> module parameter under a root directory. A file that does not hold an
-/// integer, or a value outside what the engine accepts, is reported and the engine default kept.
+/// and the <c>hashsize</c> module parameter under a root, through <see cref="SysctlFiles"/>. A file that does
+/// not hold an integer, or a value outside what the engine accepts, is reported and the engine default kept.
 /// </summary>
 public static class HostSettingsReader
 {
-    public static HostSettings Read(string root, ParseIssueLog issues, ICollection<string>? filesRead = null)
+    public static HostSettings Read(HostRoot root, ParseIssueLog issues, ICollection<string>? filesRead = null)
     {
         var settings = new HostSettings();
-        ReadDirectory(settings, root, HostPaths.NetfilterSysctlDir, prefix: null, issues, filesRead);
-        ReadDirectory(settings, root, HostPaths.LegacySysctlDir, prefix: "ip_conntrack_", issues, filesRead);
-        foreach (string parameter in (ReadOnlySpan<string>)[HostPaths.HashsizeParameter, HostPaths.LegacyHashsizeParameter])
+        foreach (var (directory, prefix) in HostPaths.SysctlDirectories)
+            ReadDirectory(settings, root, directory, prefix, issues, filesRead);
+        foreach (string parameter in HostPaths.HashsizeParameters)
         {
-            string path = HostPaths.Resolve(root, parameter);
-            if (settings.HashsizeParameter is null && TryReadInteger(path, "/" + parameter, issues, settings, out long hashsize))
+            if (settings.HashsizeParameter is not null)
+                break;
+            var file = root.Find(parameter);
+            if (file.Access != FileAccessState.Missing && TryReadInteger(SysctlFiles.Read(file, parameter), issues, settings, out long hashsize))
             {
                 settings.HashsizeParameter = hashsize;
-                filesRead?.Add("/" + parameter);
+                filesRead?.Add(file.Label);
             }
         }
         return settings;
     }
 
-    private static void ReadDirectory(HostSettings settings, string root, string relative, string? prefix, ParseIssueLog issues, ICollection<string>? filesRead)
+    private static void ReadDirectory(HostSettings settings, HostRoot root, string relative, string prefix, ParseIssueLog issues, ICollection<string>? filesRead)
     {
-        string dir = HostPaths.Resolve(root, relative);
-        string[] files;
-        try
+        var (directory, files) = SysctlFiles.ReadDirectory(root, relative, name => name.StartsWith(prefix, StringComparison.Ordinal));
+        if (directory.Access is FileAccessState.Refused or FileAccessState.Unreadable)
+            NotRead(settings, directory, directory.Reason!);
+        foreach (var file in files)
         {
-            if (!Directory.Exists(dir))
-                return;
-            files = Directory.GetFiles(dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            issues.Add("/" + relative, 0, $"a readable directory ({e.Message})", "");
-            return;
-        }
-        Array.Sort(files, StringComparer.Ordinal);
-        foreach (string file in files)
-        {
-            string name = Path.GetFileName(file);
-            if (prefix is not null && !name.StartsWith(prefix, StringComparison.Ordinal))
+            if (!TryReadInteger(file, issues, settings, out long value))
                 continue;
-            string label = "/" + relative + "/" + name;
-            if (!TryReadInteger(file, label, issues, settings, out long value))
-                continue;
-            filesRead?.Add(label);
-            bool legacy = name.StartsWith("ip_conntrack_", StringComparison.Ordinal);
+            filesRead?.Add(file.Label);
+            bool legacy = file.Name.StartsWith(HostPaths.LegacySysctlPrefix, StringComparison.Ordinal);
             settings.LegacyNames |= legacy;
-            string canonical = legacy ? "nf_conntrack_" + name["ip_conntrack_".Length..] : name;
+            string canonical = legacy ? "nf_conntrack_" + file.Name[HostPaths.LegacySysctlPrefix.Length..] : file.Name;
             canonical = ConntrackSettings.CanonicalName(canonical) ?? canonical;
-            settings.Record(canonical, value, label);
+            settings.Record(canonical, value, file.Label);
             if (ConntrackSettings.CanonicalName(canonical) is null)
                 continue;
             try
@@ -65,38 +54,33 @@ public static class HostSettingsReader
             }
             catch (SettingsException e)
             {
-                issues.Add(label, 1, $"a value the engine accepts ({e.Message}); the engine keeps its default", value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                issues.Add(file.Label, 1, $"a value the engine accepts ({e.Message}); the engine keeps its default", value.ToString(CultureInfo.InvariantCulture));
             }
         }
     }
 
-    /// <summary>Reads a one-number file; false (with an issue) when it holds anything else, false silently when absent.</summary>
-    internal static bool TryReadInteger(string path, string label, ParseIssueLog issues, HostSettings settings, out long value)
+    private static void NotRead(HostSettings settings, HostFile file, string reason) =>
+        settings.NotRead.Add((file.Label, file.Access == FileAccessState.Refused ? InputStatus.Refused : InputStatus.Unreadable, reason));
+
+    /// <summary>The integer a sysctl file holds; false (with an issue or a not-read entry) when it holds anything else or was not read.</summary>
+    private static bool TryReadInteger(SysctlFile file, ParseIssueLog issues, HostSettings settings, out long value)
     {
         value = 0;
-        string text;
-        try
+        if (file.Text is null)
         {
-            if (!File.Exists(path))
-                return false;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 4096);
-            using var reader = new StreamReader(stream);
-            var buffer = new char[256];
-            int read = reader.ReadBlock(buffer, 0, buffer.Length);
-            text = new string(buffer, 0, read);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Write-only or root-only files: an input that could not be read, not a malformed one.
-            settings.Unreadable.Add((label, e is UnauthorizedAccessException ? "permission denied" : e.Message));
+            // Write-only or root-only files, FIFOs, links out of the snapshot: an input not read, not a malformed one.
+            if (file.File.Access is FileAccessState.Refused or FileAccessState.Unreadable)
+                NotRead(settings, file.File, file.Problem!);
+            else
+                issues.Add(file.Label, 0, file.Problem!, "");
             return false;
         }
-        var trimmed = text.AsSpan().Trim();
+        var trimmed = file.Text.AsSpan().Trim();
         // Multi-value sysctls (nf_log/…, tab-separated lists) are not conntrack settings.
         if (trimmed.IsEmpty || !Tokens.TryLong(trimmed, out value))
         {
             if (trimmed.IsEmpty || trimmed.IndexOfAny('\t', ' ') < 0)
-                issues.Add(label, 1, "one integer", trimmed);
+                issues.Add(file.Label, 1, "one integer", trimmed);
             return false;
         }
         return true;
