@@ -9,31 +9,38 @@ namespace Conntrack.Benchmarking;
 
 /// <summary>
 /// The quick benchmark behind <c>ctnet bench</c>: each workload warmed up, then timed with a
-/// stopwatch over enough packets to take about a second. BenchmarkDotNet (bench/) gives the
+/// stopwatch <see cref="Runs"/> times over enough packets to take a fraction of a second; the
+/// spread of the runs shows how steady the machine was. BenchmarkDotNet (bench/) gives the
 /// careful figures; this gives comparable ones in under a minute.
 /// </summary>
 public static class QuickBench
 {
+    /// <summary>Timed runs of every workload.</summary>
+    public const int Runs = 3;
+
     private const long Second = Workloads.Second;
 
     public static BenchmarkFigures Run(int largeFlows = 1_000_000, Action<string>? progress = null)
     {
         var settings = new ConntrackSettings { Checksum = false };
+        var (load, timesBefore) = MachineLoad.Read();
 
         progress?.Invoke("hit path, 10k flows");
-        var (hit10k, _, _) = HitPath(10_000, packets: 20_000_000);
+        var (hit10k, _, _) = HitPath(10_000, packets: 8_000_000);
         progress?.Invoke($"hit path, {largeFlows:N0} flows");
-        var (hit1m, bytesPerFlow, allocated) = HitPath(largeFlows, packets: 10_000_000);
+        var (hit1m, bytesPerFlow, allocated) = HitPath(largeFlows, packets: 4_000_000);
         progress?.Invoke("naive baseline, same flows");
-        var (baseline, baselineBytes) = BaselineHitPath(largeFlows, packets: 5_000_000);
+        var (baseline, baselineBytes) = BaselineHitPath(largeFlows, packets: 2_000_000);
         progress?.Invoke("connection churn");
-        double churn = Churn();
+        var churn = Churn();
         progress?.Invoke("SYN flood against a full table");
-        double flood = TableFullFlood();
+        var flood = TableFullFlood();
         progress?.Invoke("end-to-end replay");
         var (replay, replayParallel) = Replay(settings);
+        var (_, timesAfter) = MachineLoad.Read();
         return new BenchmarkFigures
         {
+            Warnings = MachineLoad.Warnings(load, Environment.ProcessorCount, timesBefore, timesAfter),
             Hit10kMpps = hit10k,
             Hit1mMpps = hit1m,
             BytesPerFlow = bytesPerFlow,
@@ -49,7 +56,9 @@ public static class QuickBench
         };
     }
 
-    private static (double Mpps, double BytesPerFlow, double AllocatedPerPacket) HitPath(int flows, long packets)
+    private static Spread Timed(Func<double> run) => Spread.Of([.. Enumerable.Range(0, Runs).Select(_ => run())]);
+
+    private static (Spread Mpps, double BytesPerFlow, double AllocatedPerPacket) HitPath(int flows, long packets)
     {
         var table = new ConntrackTable(Workloads.Sized(flows));
         long now = Second;
@@ -58,14 +67,17 @@ public static class QuickBench
         // Warm up, then time: the clock advances slowly so nothing expires.
         Workloads.RunBatched(table, hits, Math.Min(packets / 10, hits.Count), ref now);
         long before = GC.GetAllocatedBytesForCurrentThread();
-        var watch = Stopwatch.StartNew();
-        Workloads.RunBatched(table, hits, packets, ref now);
-        watch.Stop();
+        var mpps = Timed(() =>
+        {
+            var watch = Stopwatch.StartNew();
+            Workloads.RunBatched(table, hits, packets, ref now);
+            return packets / watch.Elapsed.TotalSeconds / 1e6;
+        });
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        return (packets / watch.Elapsed.TotalSeconds / 1e6, (double)table.MemoryBytes / flows, (double)allocated / packets);
+        return (mpps, (double)table.MemoryBytes / flows, (double)allocated / (packets * Runs));
     }
 
-    private static (double Mpps, double BytesPerFlow) BaselineHitPath(int flows, long packets)
+    private static (Spread Mpps, double BytesPerFlow) BaselineHitPath(int flows, long packets)
     {
         var hits = Workloads.EstablishedAcks(flows);
         // Everything the naive table allocates while filling is what it holds (it is pre-sized, nothing is resized away).
@@ -74,76 +86,81 @@ public static class QuickBench
         long memory = GC.GetAllocatedBytesForCurrentThread() - memoryBefore;
         long now = Second;
         table.Run(hits, Math.Min(packets / 10, hits.Count), ref now);
-        var watch = Stopwatch.StartNew();
-        table.Run(hits, packets, ref now);
-        watch.Stop();
-        return (packets / watch.Elapsed.TotalSeconds / 1e6, (double)memory / flows);
+        var mpps = Timed(() =>
+        {
+            var watch = Stopwatch.StartNew();
+            table.Run(hits, packets, ref now);
+            return packets / watch.Elapsed.TotalSeconds / 1e6;
+        });
+        return (mpps, (double)memory / flows);
     }
 
     /// <summary>
     /// Whole connections (SYN, SYN/ACK, ACK, FIN, FIN, ACK), the same tuples reused after they
     /// expire; batched like the hit path.
     /// </summary>
-    private static double Churn()
+    private static Spread Churn()
     {
         const int Connections = 200_000;
-        const int Rounds = 10;
+        const int Rounds = 4;
         var arena = Workloads.Connections(Connections);
         var table = new ConntrackTable(Workloads.Sized(Connections * 2));
         long now = Second;
-        var watch = new Stopwatch();
-        for (int round = 0; round < Rounds + 1; round++)
+        void Round()
         {
-            if (round == 1)
-                watch.Start(); // round 0 warms up
             Workloads.RunBatched(table, arena, arena.Count, ref now);
             // Past TIME_WAIT (120 s): the next round finds every entry expired and replaces it.
             now += 200 * Second;
         }
-        watch.Stop();
-        return Connections * (double)Rounds / watch.Elapsed.TotalSeconds;
+        Round(); // warms up
+        return Timed(() =>
+        {
+            var watch = Stopwatch.StartNew();
+            for (int round = 0; round < Rounds; round++)
+                Round();
+            return Connections * (double)Rounds / watch.Elapsed.TotalSeconds;
+        });
     }
 
     /// <summary>
     /// A full table of ASSURED entries, then SYNs of new flows, batched like the hit path: every one
     /// is looked up, refused by early drop and dropped.
     /// </summary>
-    private static double TableFullFlood()
+    private static Spread TableFullFlood()
     {
         const int Flows = 100_000;
-        const int Syns = 2_000_000;
+        const int Syns = 1_000_000;
         var table = new ConntrackTable(Workloads.Sized(Flows));
         long now = Second;
         Workloads.Establish(table, Flows, now);
         var flood = Workloads.Syns(Flows, Syns);
         Workloads.RunBatched(table, flood, Syns / 10, ref now);
-        var watch = Stopwatch.StartNew();
-        Workloads.RunBatched(table, flood, Syns, ref now);
-        watch.Stop();
-        return Syns / watch.Elapsed.TotalSeconds / 1e6;
+        return Timed(() =>
+        {
+            var watch = Stopwatch.StartNew();
+            Workloads.RunBatched(table, flood, Syns, ref now);
+            return Syns / watch.Elapsed.TotalSeconds / 1e6;
+        });
     }
 
     /// <summary>pcap decoding, link layer, parsing and tracking, from memory.</summary>
-    private static (double Mpps, double ParallelMpps) Replay(ConntrackSettings settings)
+    private static (Spread Mpps, Spread ParallelMpps) Replay(ConntrackSettings settings)
     {
-        const int Packets = 4_000_000;
+        const int Packets = 2_000_000;
         using var stream = new MemoryStream();
         EstablishedFlows.WritePcap(stream, 100_000, Packets);
         byte[] capture = stream.ToArray();
-        double Once()
+        double Once(int threads)
         {
             var watch = Stopwatch.StartNew();
             using var reader = CaptureReader.Open(new MemoryStream(capture, writable: false), "bench");
-            ReplayRunner.Run(reader, new ReplayOptions { Settings = settings });
+            ReplayRunner.Run(reader, new ReplayOptions { Settings = settings, Threads = threads });
             return Packets / watch.Elapsed.TotalSeconds / 1e6;
         }
-        Once();
-        double single = Once();
+        Once(1);
+        var single = Timed(() => Once(1));
         // The same replay with every core tracking (the reading thread among them).
-        var watch = Stopwatch.StartNew();
-        using (var reader = CaptureReader.Open(new MemoryStream(capture, writable: false), "bench"))
-            ReplayRunner.Run(reader, new ReplayOptions { Settings = settings, Threads = Environment.ProcessorCount });
-        double parallel = Packets / watch.Elapsed.TotalSeconds / 1e6;
+        var parallel = Timed(() => Once(Environment.ProcessorCount));
         return (single, parallel);
     }
 }

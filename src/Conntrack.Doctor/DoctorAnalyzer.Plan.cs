@@ -412,7 +412,8 @@ public static partial class DoctorAnalyzer
         {
             plan.SysctlFile = new PersistentFile(SysctlFilePath, "# written from ctnet doctor's recommendations\n" + string.Join('\n', lines) + "\n");
             commands.Add($"cat > {SysctlFilePath} <<'EOF'\n{plan.SysctlFile.Content}EOF");
-            commands.Add($"sysctl -p {SysctlFilePath}");
+            // --system applies every sysctl.d file in boot order, so a later file cannot silently win at the next boot.
+            commands.Add("sysctl --system");
             if (!host.Settings.LegacyNames)
                 commands.Add("echo nf_conntrack > /etc/modules-load.d/conntrack.conf   # so the module exists when systemd-sysctl applies the file at boot");
         }

@@ -32,11 +32,18 @@ public static class DoctorTextReport
             Verdict.InsertRaces => "darkorange",
             _ => "red",
         };
-        console.MarkupLine($"[bold {colour}]{Markup.Escape(VerdictText.Json(d.Verdict).ToUpperInvariant())}[/]  [bold]{Markup.Escape(d.Headline)}[/]");
+        // The word in capitals already says "Healthy" or "Filling up": the headline goes on from there.
+        string prefix = VerdictText.Words(d.Verdict) + ": ";
+        string headline = d.Headline.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? d.Headline[prefix.Length..] : d.Headline;
+        var top = Hanging(gap: 2);
+        top.AddRow($"[bold {colour}]{Markup.Escape(VerdictText.Json(d.Verdict).ToUpperInvariant())}[/]", $"[bold]{Markup.Escape(headline)}[/]");
+        console.Write(top);
+        var evidence = Hanging(indent: 2);
         foreach (string e in d.Evidence)
-            console.MarkupLine($"  • {Markup.Escape(e)}");
+            evidence.AddRow("•", Markup.Escape(e));
         if (d.AlsoSeen.Count > 0)
-            console.MarkupLine($"  also: {Markup.Escape(string.Join(", ", d.AlsoSeen.Select(VerdictText.Words)))}");
+            evidence.AddRow("also:", Markup.Escape(string.Join(", ", d.AlsoSeen.Select(VerdictText.Words))));
+        console.Write(evidence);
         console.WriteLine();
 
         Usage(console, d);
@@ -62,8 +69,10 @@ public static class DoctorTextReport
             grid.AddRow("Counters", Markup.Escape($"{string.Join(", ", shown)}  [{counters.Format}, {counters.CpuRows} CPU rows summed]"));
         }
         console.Write(grid);
+        var notes = Hanging(indent: 2);
         foreach (string note in d.Notes)
-            console.MarkupLine($"[grey]  note: {Markup.Escape(note)}[/]");
+            notes.AddRow("[grey]note:[/]", $"[grey]{Markup.Escape(note)}[/]");
+        console.Write(notes);
         console.WriteLine();
     }
 
@@ -88,6 +97,11 @@ public static class DoctorTextReport
         if (logs.Banner is { } b)
             grid.AddRow("Boot banner", Markup.Escape($"{b.Module} version {b.Version} ({N(b.Buckets)} buckets, {N(b.Max)} max){(b.BytesPerConntrack is int bytes ? $" - {bytes} bytes per conntrack" : "")}"));
         grid.AddRow("Sources", Markup.Escape(string.Join("; ", logs.Sources.Select(s => $"{s.Label}: {N(s.TableFullLines)} table-full{(s.TableFullLines > 0 && s.TableFullCounted != s.TableFullLines ? $" ({N(s.TableFullCounted)} counted)" : "")}")) + $"  [{logs.Note}]"));
+        if (d.Host.Counters is { } counters && counters.Has("drop") && counters.Get("drop") != logs.PacketsLost)
+        {
+            grid.AddRow("Why they differ", Markup.Escape($"the counters' drop = {N(counters.Get("drop"))} counts every drop, for any reason, since the module loaded; the log's {N(logs.PacketsLost)} " +
+                "counts only 'table full' and is rate-limited (a burst's suppressed count is printed only when a later line gets through), over the period its files cover"));
+        }
         console.Write(grid);
         if (logs.Timeline.Count > 1)
         {
@@ -188,12 +202,21 @@ public static class DoctorTextReport
         console.WriteLine();
     }
 
+    /// <summary>A label column and a text column: wrapped text stays under its own first word, not under the label.</summary>
+    private static Grid Hanging(int indent = 0, int gap = 1)
+    {
+        var grid = new Grid();
+        grid.AddColumn(new GridColumn().NoWrap().Padding(indent, 0, gap, 0));
+        grid.AddColumn();
+        return grid;
+    }
+
     private static void AddEstimate(Grid grid, string label, ConntrackMemoryEstimate? e)
     {
         if (e is null)
             return;
         string ext = e.ExtensionBytes > 0 ? $" + extensions {Bytes(e.ExtensionBytes)}" : "";
-        grid.AddRow(label, Markup.Escape($"{N(e.Entries)} entries: {N(e.Slabs)} slabs = {Bytes(e.SlabBytes)} (naive {N(e.Entries)} × object size = {Bytes(e.NaiveBytes)}){ext} + {N(e.Buckets)} buckets {Bytes(e.BucketBytes)} = {Bytes(e.TotalBytes)}"));
+        grid.AddRow(label, Markup.Escape($"{N(e.Entries)} entries: {N(e.Slabs)} slab{(e.Slabs == 1 ? "" : "s")} = {Bytes(e.SlabBytes)} (naive {N(e.Entries)} × object size = {Bytes(e.NaiveBytes)}){ext} + {N(e.Buckets)} buckets {Bytes(e.BucketBytes)} = {Bytes(e.TotalBytes)}"));
     }
 
     private static void Recommendations(IAnsiConsole console, Diagnosis d)
@@ -203,10 +226,15 @@ public static class DoctorTextReport
         foreach (var r in d.Recommendations)
         {
             i++;
-            console.MarkupLine($"[bold]{i}. {Markup.Escape(r.Title)}[/]");
-            console.MarkupLine($"   why:  {Markup.Escape(r.Reason)}");
+            var title = Hanging();
+            title.AddRow($"[bold]{i}.[/]", $"[bold]{Markup.Escape(r.Title)}[/]");
+            console.Write(title);
+            var body = Hanging(indent: 3);
+            body.AddRow("why:", Markup.Escape(r.Reason));
             if (r.Cost != "none")
-                console.MarkupLine($"   cost: {Markup.Escape(r.Cost)}");
+                body.AddRow("cost:", Markup.Escape(r.Cost));
+            console.Write(body);
+            // Commands keep their own lines: a shell line wrapped by the terminal still pastes as one.
             foreach (string command in r.Commands)
             {
                 foreach (string line in command.Split('\n'))
@@ -221,12 +249,13 @@ public static class DoctorTextReport
         var host = d.Host;
         console.MarkupLine($"[bold]Inputs[/] (read in {host.Elapsed.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms)");
         var inputs = new SpectreTable().Border(TableBorder.Rounded);
-        inputs.AddColumn("file");
-        inputs.AddColumn("for");
+        // A path broken mid-word cannot be copied; the detail column gives way instead.
+        inputs.AddColumn(new TableColumn("file").NoWrap());
+        inputs.AddColumn(new TableColumn("for").NoWrap());
         inputs.AddColumn("status");
         inputs.AddColumn(new TableColumn("lines").RightAligned());
         inputs.AddColumn(new TableColumn("malformed").RightAligned());
-        inputs.AddColumn("");
+        inputs.AddColumn("detail");
         foreach (var input in host.Inputs)
         {
             string status = input.Status switch

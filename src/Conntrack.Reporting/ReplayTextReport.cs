@@ -18,20 +18,20 @@ public static class ReplayTextReport
     public static void Render(IAnsiConsole console, ReplayResult r, ConntrackSettings settings, MemoryProfile profile)
     {
         var composition = TableComposition.Of(r.FinalEntries);
-        console.Write(new Rule($"[bold]ctnet replay[/] {Markup.Escape(r.Source)} ({r.Format.ToString().ToLowerInvariant()})").LeftJustified());
+        console.Write(new Rule($"[bold]ctnet replay[/] {Markup.Escape(r.Source)} · {r.Format.ToString().ToLowerInvariant()}").LeftJustified());
 
         var overview = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         overview.AddRow("Packets", $"{N(r.Packets)} tracked of {N(r.Records)} records, {Bytes(r.Bytes)}");
         if (r.Packets > 0)
         {
-            overview.AddRow("Capture span", $"{ReplayJson.FormatTime(r.FirstTimestamp)} → {ReplayJson.FormatTime(r.LastTimestamp)} ({r.DurationSeconds.ToString("0.###", Inv)} s)");
+            overview.AddRow("Capture span", $"{ReplayJson.FormatTime(r.FirstTimestamp)} → {ReplayJson.FormatTime(r.LastTimestamp)} ({Seconds(r.DurationSeconds)})");
         }
         overview.AddRow("Table", $"nf_conntrack_max {N(r.Table.Max)}{(r.Table.Max == 0 ? " (no limit)" : "")}, {N(r.Table.BucketCount)} buckets");
         overview.AddRow("Entries", $"{N(r.EntriesCreated)} created, {N(r.EntriesDestroyed)} destroyed");
-        string peakAt = r.PeakEntries > 0 ? $" at +{((r.PeakTimestamp - r.FirstTimestamp) / 1e9).ToString("0.###", Inv)} s ({ReplayJson.FormatTime(r.PeakTimestamp)})" : "";
-        string peakShare = r.Table.Max > 0 ? $", {(100.0 * r.PeakEntries / r.Table.Max).ToString("0.#", Inv)} % of max" : "";
+        string peakAt = r.PeakEntries > 0 ? $" at +{Seconds((r.PeakTimestamp - r.FirstTimestamp) / 1e9)}, {ReplayJson.FormatTime(r.PeakTimestamp)}" : "";
+        string peakShare = r.Table.Max > 0 ? $", {Percent((double)r.PeakEntries / r.Table.Max)} of max" : "";
         overview.AddRow("Peak", $"[bold]{N(r.PeakEntries)}[/] entries{peakAt}{peakShare}");
-        overview.AddRow("Final", $"{N(composition.Total)} live entries at the last packet ({N(r.Table.Count)} counted, incl. expired not yet reaped); {N(composition.Assured)} ASSURED, {N(composition.Unreplied)} UNREPLIED");
+        overview.AddRow("Final", $"{N(composition.Total)} live entries at the last packet, {N(r.Table.Count)} counted with the expired ones not yet reaped; {N(composition.Assured)} ASSURED, {N(composition.Unreplied)} UNREPLIED");
         if (r.DroppedPackets > 0)
         {
             overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets[/] of {N(r.LostFlows)} flows; first at {ReplayJson.FormatTime(r.Log.FirstDrop)}");
@@ -48,8 +48,9 @@ public static class ReplayTextReport
         string kernelFull = r.Table.Max > 0
             ? $", {Bytes(ConntrackMemoryModel.Estimate(r.Table.Max, r.Table.BucketCount, profile, extensions).TotalBytes)} with a full table"
             : "";
-        overview.AddRow("Kernel memory", $"{Bytes(kernelPeak.TotalBytes)} at the peak ({N(kernelPeak.Slabs)} slabs + buckets){kernelFull} [grey]({Markup.Escape(profile.Name)})[/]");
-        overview.AddRow("Engine memory", $"{Bytes(r.Table.MemoryBytes)} ({ConntrackTable.BytesPerEntry(settings.Accounting)} B per entry slot)");
+        overview.AddRow("Kernel memory", $"{Bytes(kernelPeak.TotalBytes)} at the peak: {Count(kernelPeak.Slabs, "slab")} of {Markup.Escape(profile.Name)} entries + {Count(kernelPeak.Buckets, "bucket")}{kernelFull}");
+        // The simulator's own arrays, which grow by doubling: every allocated slot is counted, used or not.
+        overview.AddRow("Engine memory", $"{Bytes(r.Table.MemoryBytes)} = {Count(r.Table.Capacity, "entry slot")} allocated × {ConntrackTable.BytesPerEntry(settings.Accounting)} B + {Count(r.Table.BucketCount, "bucket head")} × 4 B");
         var changed = settings.Changed().Select(c => $"{c.Name}={c.Value}").ToList();
         if (changed.Count > 0)
             overview.AddRow("Settings", Markup.Escape(string.Join(", ", changed)));
@@ -69,7 +70,9 @@ public static class ReplayTextReport
 
         if (r.EntrySeconds.Count > 0)
         {
-            console.MarkupLine("[bold]Which timeout keeps the table full[/] (share of entry-seconds)");
+            // Only a table that got near full is "kept full" by a timeout; otherwise this is just its make-up.
+            bool nearFull = r.Table.Max > 0 && 100.0 * r.PeakEntries / r.Table.Max >= NearFullPercent;
+            console.MarkupLine($"[bold]{(nearFull ? "Which timeout keeps the table full" : "What the table holds")}[/] (share of entry-seconds)");
             var classes = new SpectreTable().Border(TableBorder.Rounded);
             classes.AddColumn("entries");
             classes.AddColumn("timeout");
@@ -77,7 +80,7 @@ public static class ReplayTextReport
             foreach (var es in r.EntrySeconds.Take(6))
             {
                 string timeout = es.Timeout is { } t ? $"{t.SysctlName()} = {N(settings.Get(t))} s" : "";
-                classes.AddRow(Markup.Escape(es.Class), timeout, $"{(es.Share * 100).ToString("0.0", Inv)} %");
+                classes.AddRow(Markup.Escape(es.Class), timeout, Percent(es.Share));
             }
             console.Write(classes);
         }
@@ -109,6 +112,8 @@ public static class ReplayTextReport
             stats.AddRow(counters[i].Key, N(counters[i].Value), right.Key ?? "", right.Key is null ? "" : N(right.Value));
         }
         console.Write(stats);
+        if (r.Statistics.Found == 0 && r.Statistics.Insert == 0 && r.EntriesCreated > 0)
+            console.Write(new Padder(new Markup($"[grey]found and insert are 0 as on 6.x kernels: found counts only NAT clash checks, insert only entries added through ctnetlink (conntrack -I), not the {N(r.EntriesCreated)} created by packets[/]"), new Padding(2, 0, 0, 0)));
 
         long skipped = r.Skipped.Values.Sum();
         if (skipped > 0 || r.CaptureIssues.Total > 0)
@@ -123,7 +128,16 @@ public static class ReplayTextReport
         }
     }
 
+    // The doctor calls a table at 80 % of nf_conntrack_max "filling".
+    private const double NearFullPercent = Doctor.DoctorAnalyzer.FillingPercent;
+
     private static string N(long value) => value.ToString("N0", Inv);
+
+    private static string Count(long value, string noun) => $"{N(value)} {noun}{(value == 1 ? "" : "s")}";
+
+    private static string Seconds(double seconds) => $"{seconds.ToString("0.000", Inv)} s";
+
+    private static string Percent(double share) => $"{(share * 100).ToString("0.0", Inv)} %";
 
     private static string Bytes(long bytes) => bytes switch
     {

@@ -41,6 +41,47 @@ public partial class ReportTests
     }
 
     [Fact]
+    public void Html_report_says_what_to_do_with_the_planners_figures()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"ctnet-advice-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string capture = Path.Combine(dir, "demo.pcap");
+            string html = Path.Combine(dir, "report.html");
+            Assert.Equal(0, CtnetProcess.Run("gen", "demo", "--out", capture).ExitCode);
+            var replay = CtnetProcess.Run("replay", capture, "--set", "max=2048", "--set", "buckets=2048", "--report", html);
+            Assert.True(replay.ExitCode == 0, replay.Stderr);
+            var plan = CtnetProcess.Run("plan", capture, "--set", "max=2048", "--set", "buckets=2048", "--json");
+            using var doc = JsonDocument.Parse(plan.Stdout);
+            long max = doc.RootElement.GetProperty("recommended_max").GetInt64();
+            long buckets = doc.RootElement.GetProperty("recommended_buckets").GetInt64();
+
+            string dom = HeadlessChromium.DumpDom(html);
+            string advice = Regex.Match(dom, "<div id=\"advice\">(.*?)</section>", RegexOptions.Singleline).Groups[1].Value;
+            Assert.Contains("<b>DROPPING_FULL</b> (dropping packets: table full)", advice, StringComparison.Ordinal);
+            Assert.Contains($"<b>nf_conntrack_max = {max:N0}</b> (+20 % headroom, now 2,048), <b>nf_conntrack_buckets = {buckets:N0}</b> (now 2,048)", advice, StringComparison.Ordinal);
+            Assert.Contains($"sysctl -w net.netfilter.nf_conntrack_max={max}\nsysctl -w net.netfilter.nf_conntrack_buckets={buckets}", advice, StringComparison.Ordinal);
+            Assert.Contains($"options nf_conntrack hashsize={buckets}", advice, StringComparison.Ordinal);
+            Assert.Matches(@"kernel memory when full</div><div>[\d.]+ (KiB|MiB): [\d,]+ slabs = ", advice);
+
+            // Legends name the series without a live "Value: --"; sizes in binary units; full sysctl names.
+            Assert.DoesNotContain("class=\"u-value\"", dom, StringComparison.Ordinal);
+            string memory = Regex.Match(dom, "<div id=\"memory\">(.*?)</section>", RegexOptions.Singleline).Groups[1].Value;
+            Assert.DoesNotContain(" bytes", memory, StringComparison.Ordinal);
+            Assert.Equal(1, Regex.Count(memory, "engine"));
+            Assert.Contains("<div>kernel at the peak (linux-6.18-x86_64) = with a full table (linux-6.18-x86_64)</div><div>528 KiB</div>", memory, StringComparison.Ordinal);
+            Assert.Contains("<div>engine, this run</div><div>488 KiB = 4,096 entry slots allocated × 120 B + 2,048 bucket heads × 4 B</div>", memory, StringComparison.Ordinal);
+            Assert.Contains("nf_conntrack_tcp_timeout_time_wait = 120 s", dom, StringComparison.Ordinal);
+            Assert.Contains("Which timeout keeps it full (entry-seconds)", dom, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Json_drop_evidence_agrees_with_the_counters_and_the_timeline()
     {
         var run = CtnetProcess.Run("demo", "--json");

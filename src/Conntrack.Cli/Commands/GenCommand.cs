@@ -19,12 +19,12 @@ internal static class GenCommand
         }.ParsedBy(ValueParsers.OneOf([.. ScenarioCatalog.All.Select(s => s.Name)]));
         var output = new Option<string>("--out") { Description = "Capture file to write (pcap, nanosecond timestamps, Ethernet).", Required = true, HelpName = "FILE" }
             .ParsedBy(OutputFile.Require);
-        var seed = new Option<int>("--seed") { Description = "Seed: the same seed writes the same file.", DefaultValueFactory = _ => 1 };
-        var rate = new Option<double?>("--rate") { Description = $"New flows per second (scenario default when omitted; at most {ScenarioCatalog.MaxRate:0}, and rate × duration at most {ScenarioCatalog.MaxFlows:0} flows)." }
+        var seed = new Option<int?>("--seed") { Description = "Seed: the same seed writes the same file (default 1).", HelpName = "N" };
+        var rate = new Option<double?>("--rate") { Description = $"New flows per second (scenario default when omitted; at most {ScenarioCatalog.MaxRate:0}, and rate × duration at most {ScenarioCatalog.MaxFlows:0} flows).", HelpName = "N" }
             .ParsedBy(ValueParsers.Positive(ScenarioCatalog.MaxRate, "flows per second"));
-        var duration = new Option<long>("--duration") { Description = "Length of the capture: 90s, 10m, 2h, 1d (default 60s).", DefaultValueFactory = _ => 60 * Second, HelpName = "LENGTH" }
+        var duration = new Option<long?>("--duration") { Description = "Length of the capture: 90s, 10m, 2h, 1d (default 60s).", HelpName = "LENGTH" }
             .ParsedBy(ValueParsers.Duration(ScenarioCatalog.MaxDuration));
-        var clients = new Option<int?>("--clients") { Description = $"Number of client hosts (scenario default when omitted; at most {ScenarioCatalog.MaxClients})." }
+        var clients = new Option<int?>("--clients") { Description = $"Number of client hosts (scenario default when omitted; at most {ScenarioCatalog.MaxClients}).", HelpName = "N" }
             .ParsedBy((option, text) => (int)ValueParsers.Whole(1, ScenarioCatalog.MaxClients)(option, text));
         var command = new Command("gen", "Generate realistic, deterministic traffic as a pcap.") { scenario, output, seed, rate, duration, clients };
         command.SetAction(parse => CliErrors.Guard(() =>
@@ -32,13 +32,13 @@ internal static class GenCommand
             string name = parse.GetRequiredValue(scenario);
             double? flowsPerSecond = parse.GetValue(rate);
             int? hosts = parse.GetValue(clients);
-            long length = parse.GetValue(duration);
+            long length = parse.GetValue(duration) ?? 60 * Second;
             CheckScenarioTakes(name, flowsPerSecond, hosts, length);
             string path = parse.GetRequiredValue(output);
             long packets = 0, bytes = 0;
             ReportWriter.WriteFile(output.Name, path, file =>
             {
-                packets = ScenarioCatalog.Generate(file, name, parse.GetValue(seed), flowsPerSecond, hosts, length);
+                packets = ScenarioCatalog.Generate(file, name, parse.GetValue(seed) ?? 1, flowsPerSecond, hosts, length);
                 bytes = file.Length;
             });
             Console.Error.WriteLine($"ctnet: wrote {packets.ToString("N0", CultureInfo.InvariantCulture)} packets ({bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes) to {OneLine.Of(path)}");

@@ -8,10 +8,9 @@ namespace Conntrack.Cli.Commands;
 /// <summary>Which kernel's memory layout to price entries with, and an optional slab budget.</summary>
 internal sealed class MemoryOptions
 {
-    public Option<MemoryProfile> Profile { get; } = new Option<MemoryProfile>("--memory-profile")
+    public Option<MemoryProfile?> Profile { get; } = new Option<MemoryProfile?>("--memory-profile")
     {
-        Description = "Kernel entry layout for memory figures: " + string.Join(", ", MemoryProfiles.All.Select(p => p.Name)) + ", or an object size in bytes (e.g. 320).",
-        DefaultValueFactory = _ => MemoryProfiles.Linux618,
+        Description = "Kernel entry layout for memory figures: " + string.Join(", ", MemoryProfiles.All.Select(p => p.Name)) + ", or an object size in bytes (e.g. 320); default " + MemoryProfiles.Linux618.Name + ".",
         HelpName = "NAME|BYTES",
     }.ParsedBy(ParseProfile);
 

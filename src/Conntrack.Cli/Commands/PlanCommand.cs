@@ -17,7 +17,7 @@ internal static class PlanCommand
     {
         var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture of the traffic to size for (a regular file: it is replayed once per candidate)." }
             .ParsedBy((_, path) => InputFile.Require(path, streamOk: false));
-        var headroom = new Option<double>("--headroom") { Description = "Margin above the smallest safe limit, 0% to 1000% (default 20%).", DefaultValueFactory = _ => 0.2, HelpName = "PERCENT" }
+        var headroom = new Option<double?>("--headroom") { Description = "Margin above the smallest safe limit, 0% to 1000% (default 20%).", HelpName = "PERCENT" }
             .ParsedBy(ValueParsers.Percent);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
         var settingsOptions = new SettingsOptions();
@@ -29,7 +29,7 @@ internal static class PlanCommand
         {
             string path = parse.GetRequiredValue(file);
             var settings = settingsOptions.Build(parse);
-            double margin = parse.GetValue(headroom);
+            double margin = parse.GetValue(headroom) ?? HtmlReport.PlanHeadroom;
             var profile = memoryOptions.MemoryProfile(parse);
             using (CaptureReader.Open(path))
             {

@@ -9,28 +9,17 @@ namespace Conntrack.Cli.Commands;
 /// <summary><c>ctnet replay FILE</c>: push a capture through the engine and report what the table did.</summary>
 internal static class ReplayCommand
 {
-    // Below this size a replay finishes before a progress bar (or a second thread) is worth starting.
-    private const long ProgressThresholdBytes = 16L << 20;
-
     public static Command Create()
     {
         var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture (a regular file or a FIFO, read once)." }
             .ParsedBy((_, path) => InputFile.Require(path, streamOk: true));
-        var dump = new Option<string?>("--dump")
-        {
-            Description = "Print the final table as /proc/net/nf_conntrack (proc) or conntrack -L (conntrack) would; the summary goes to stderr.",
-            HelpName = "proc|conntrack",
-        }.ParsedBy(ValueParsers.OneOf("proc", "conntrack"));
-        var threads = new Option<int?>("--threads")
-        {
-            Description = "Threads that track (results are identical for any number); default: every core for captures over 16 MiB, else 1.",
-            HelpName = "N",
-        }.ParsedBy((option, text) => (int)ValueParsers.Whole(1, 64)(option, text));
+        var runOptions = new ReplayRunOptions();
         var settingsOptions = new SettingsOptions();
         var reportOptions = new ReportOptions();
         var memoryOptions = new MemoryOptions();
 
-        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, dump, threads };
+        var command = new Command("replay", "Replay a capture through the connection tracker.") { file };
+        runOptions.AddTo(command);
         settingsOptions.AddTo(command);
         reportOptions.AddTo(command);
         memoryOptions.AddTo(command, withBudget: true);
@@ -39,20 +28,23 @@ internal static class ReplayCommand
             var settings = settingsOptions.Build(parse);
             var profile = memoryOptions.MemoryProfile(parse);
             int allocationLimit = memoryOptions.AllocationLimit(parse);
-            using var reader = CaptureReader.Open(parse.GetRequiredValue(file));
+            string path = parse.GetRequiredValue(file);
+            using var reader = CaptureReader.Open(path);
             var options = new ReplayOptions
             {
                 Settings = settings,
                 LogStyle = reportOptions.LogStyle(parse),
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
                 AllocationLimit = allocationLimit,
-                Threads = parse.GetValue(threads) ?? (reader.Length is > ProgressThresholdBytes ? Environment.ProcessorCount : 1),
+                Threads = runOptions.ThreadsFor(parse, reader.Length),
             };
-            bool showProgress = !Console.IsErrorRedirected && reader.Length is > ProgressThresholdBytes;
+            bool showProgress = !Console.IsErrorRedirected && reader.Length is > ReplayRunOptions.ProgressThresholdBytes;
             var result = showProgress
                 ? ProgressDisplay.Run(reader.Name, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
                 : ReplayRunner.Run(reader, options);
-            ReportWriter.Write(result, settings, parse, reportOptions, profile, parse.GetValue(dump));
+            // The HTML report carries a plan, which replays the capture again: only a regular file can be reread.
+            Func<CaptureReader>? reopen = FileKind.Of(path) == "regular file" ? () => CaptureReader.Open(path) : null;
+            ReportWriter.Write(result, settings, parse, reportOptions, profile, parse.GetValue(runOptions.Dump), reopen);
             return ExitCodes.Success;
         }));
         return command;

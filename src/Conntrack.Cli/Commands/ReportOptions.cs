@@ -29,16 +29,16 @@ internal sealed class ReportOptions
         HelpName = "FILE",
     }.ParsedBy(OutputFile.Require);
 
-    public Option<LogStyle> LogStyleOption { get; } = new Option<LogStyle>("--log-style")
+    public Option<LogStyle?> LogStyleOption { get; } = new Option<LogStyle?>("--log-style")
     {
         Description = "Kernel log wording and rate limiter: 6.x (default), 3.x, 2.6 (printk: N messages suppressed.), 2.4 (ip_conntrack, NET: N messages suppressed.).",
-        DefaultValueFactory = _ => Replay.KernelLog.LogStyle.Modern,
         HelpName = "6.x|3.x|2.6|2.4",
     }.ParsedBy((option, text) => Styles[ValueParsers.OneOf([.. Styles.Keys])(option, text)]);
 
     public Option<long> NetnsInode { get; } = new Option<long>("--netns-inode")
     {
         Description = "Simulate a table in a network namespace with this inode (6.17+ logs 'table full in netns N').",
+        HelpName = "INODE",
     }.ParsedBy(ValueParsers.Whole(0, uint.MaxValue));
 
     public void AddTo(Command command)
@@ -50,5 +50,5 @@ internal sealed class ReportOptions
         command.Add(NetnsInode);
     }
 
-    public LogStyle LogStyle(ParseResult parse) => parse.GetValue(LogStyleOption);
+    public LogStyle LogStyle(ParseResult parse) => parse.GetValue(LogStyleOption) ?? Replay.KernelLog.LogStyle.Modern;
 }

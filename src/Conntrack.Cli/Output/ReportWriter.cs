@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Conntrack.Replay.Memory;
 using Conntrack.Replay;
+using Conntrack.Replay.Planning;
+using Conntrack.Capture;
 using Conntrack.Cli.Commands;
 using Conntrack.Reporting;
 using Conntrack.Formats;
@@ -15,8 +17,9 @@ internal static class ReportWriter
     /// <summary>
     /// The summary (and the dump) first, then the files: a file that cannot be written after the
     /// replay (disk full) costs only itself, never what was computed.
+    /// <paramref name="reopen"/> opens the capture again for the HTML report's plan; null when it cannot be reread (a pipe).
     /// </summary>
-    public static void Write(ReplayResult result, ConntrackSettings settings, ParseResult parse, ReportOptions options, MemoryProfile profile, string? dump)
+    public static void Write(ReplayResult result, ConntrackSettings settings, ParseResult parse, ReportOptions options, MemoryProfile profile, string? dump, Func<CaptureReader>? reopen)
     {
         bool json = parse.GetValue(options.Json);
         var summaryStream = dump is null ? Console.OpenStandardOutput() : Console.OpenStandardError();
@@ -33,7 +36,10 @@ internal static class ReportWriter
             ReplayTextReport.Render(CreateConsole(toStderr: dump is not null), result, settings, profile);
         }
         if (parse.GetValue(options.Report) is { } reportPath)
-            WriteFile(options.Report.Name, reportPath, file => HtmlReport.Write(file, result, settings, profile));
+        {
+            var plan = reopen is null ? null : CapacityPlanner.Plan(reopen, settings, HtmlReport.PlanHeadroom, profile);
+            WriteFile(options.Report.Name, reportPath, file => HtmlReport.Write(file, result, settings, profile, plan));
+        }
         if (parse.GetValue(options.TimelineCsv) is { } csvPath)
         {
             WriteFile(options.TimelineCsv.Name, csvPath, file =>
@@ -59,13 +65,14 @@ internal static class ReportWriter
         }
     }
 
-    /// <summary>A console that writes plain text (no colours, 100 columns) when redirected, as a pipe or a file wants.</summary>
+    /// <summary>A console that writes plain text (no colours, 100 columns, no trailing blanks) when redirected, as a pipe or a file wants.</summary>
     public static IAnsiConsole CreateConsole(bool toStderr)
     {
         bool redirected = toStderr ? Console.IsErrorRedirected : Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Out = new AnsiConsoleOutput(toStderr ? Console.Error : Console.Out),
+            // Spectre pads grid cells to the column width; in a file that is only trailing blanks.
+            Out = new AnsiConsoleOutput(redirected ? new TrailingBlankTrimmer(toStderr ? Console.Error : Console.Out) : toStderr ? Console.Error : Console.Out),
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
         });
