@@ -19,7 +19,17 @@ public static class ReplayTextReport
     {
         var composition = TableComposition.Of(r.FinalEntries);
         console.Write(new Rule($"[bold]ctnet replay[/] {Markup.Escape(r.Source)} ({r.Format.ToString().ToLowerInvariant()})").LeftJustified());
+        console.Write(Overview(r, composition, settings, profile));
+        console.WriteLine();
+        RenderFinalStates(console, composition);
+        RenderEntrySeconds(console, r.EntrySeconds, settings);
+        RenderPacketsByState(console, r);
+        RenderStatistics(console, r.Statistics);
+        RenderSkipped(console, r);
+    }
 
+    private static Grid Overview(ReplayResult r, TableComposition composition, ConntrackSettings settings, MemoryProfile profile)
+    {
         var overview = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         overview.AddRow("Packets", $"{N(r.Packets)} tracked of {N(r.Records)} records, {Bytes(r.Bytes)}");
         if (r.Packets > 0)
@@ -33,16 +43,7 @@ public static class ReplayTextReport
         overview.AddRow("Peak", $"[bold]{N(r.PeakEntries)}[/] entries{peakAt}{peakShare}");
         overview.AddRow("Final", $"{N(composition.Total)} live entries at the last packet ({N(r.Table.Count)} counted, incl. expired not yet reaped); {N(composition.Assured)} ASSURED, {N(composition.Unreplied)} UNREPLIED");
         if (r.DroppedPackets > 0)
-        {
-            overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets[/] of {N(r.LostFlows)} flows; first at {ReplayJson.FormatTime(r.Log.FirstDrop)}");
-            if (r.Log.Printed > 0)
-            {
-                string line = r.Log.Lines.First(l => !l.Text.Contains("suppressed", StringComparison.Ordinal)).Text;
-                overview.AddRow("Kernel log", $"{N(r.Log.Printed)} × \"{Markup.Escape(line)}\" printed, {N(r.Log.Suppressed)} suppressed by the rate limit");
-            }
-            if (r.AllocationFailures > 0)
-                overview.AddRow("Allocation", $"{N(r.AllocationFailures)} packets dropped because the slab budget was spent ('Can't alloc conntrack'; 6.x logs nothing)");
-        }
+            AddDropRows(overview, r);
         bool extensions = CapacityPlanner.UsesExtensions(settings);
         var kernelPeak = ConntrackMemoryModel.Estimate(r.PeakEntries, r.Table.BucketCount, profile, extensions);
         string kernelFull = r.Table.Max > 0
@@ -53,35 +54,53 @@ public static class ReplayTextReport
         var changed = settings.Changed().Select(c => $"{c.Name}={c.Value}").ToList();
         if (changed.Count > 0)
             overview.AddRow("Settings", Markup.Escape(string.Join(", ", changed)));
-        console.Write(overview);
-        console.WriteLine();
+        return overview;
+    }
 
-        if (composition.Total > 0)
+    private static void AddDropRows(Grid overview, ReplayResult r)
+    {
+        overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets[/] of {N(r.LostFlows)} flows; first at {ReplayJson.FormatTime(r.Log.FirstDrop)}");
+        if (r.Log.Printed > 0)
         {
-            console.MarkupLine("[bold]Final entries by protocol and state[/]");
-            var states = new SpectreTable().Border(TableBorder.Rounded);
-            states.AddColumn("protocol / state");
-            states.AddColumn(new TableColumn("entries").RightAligned());
-            foreach (var (state, count) in composition.ByState)
-                states.AddRow(Markup.Escape(state), N(count));
-            console.Write(states);
+            string line = r.Log.Lines.First(l => !l.Text.Contains("suppressed", StringComparison.Ordinal)).Text;
+            overview.AddRow("Kernel log", $"{N(r.Log.Printed)} × \"{Markup.Escape(line)}\" printed, {N(r.Log.Suppressed)} suppressed by the rate limit");
         }
+        if (r.AllocationFailures > 0)
+            overview.AddRow("Allocation", $"{N(r.AllocationFailures)} packets dropped because the slab budget was spent ('Can't alloc conntrack'; 6.x logs nothing)");
+    }
 
-        if (r.EntrySeconds.Count > 0)
+    private static void RenderFinalStates(IAnsiConsole console, TableComposition composition)
+    {
+        if (composition.Total == 0)
+            return;
+        console.MarkupLine("[bold]Final entries by protocol and state[/]");
+        var states = new SpectreTable().Border(TableBorder.Rounded);
+        states.AddColumn("protocol / state");
+        states.AddColumn(new TableColumn("entries").RightAligned());
+        foreach (var (state, count) in composition.ByState)
+            states.AddRow(Markup.Escape(state), N(count));
+        console.Write(states);
+    }
+
+    private static void RenderEntrySeconds(IAnsiConsole console, IReadOnlyList<EntrySeconds> entrySeconds, ConntrackSettings settings)
+    {
+        if (entrySeconds.Count == 0)
+            return;
+        console.MarkupLine("[bold]Which timeout keeps the table full[/] (share of entry-seconds)");
+        var classes = new SpectreTable().Border(TableBorder.Rounded);
+        classes.AddColumn("entries");
+        classes.AddColumn("timeout");
+        classes.AddColumn(new TableColumn("share").RightAligned());
+        foreach (var es in entrySeconds.Take(6))
         {
-            console.MarkupLine("[bold]Which timeout keeps the table full[/] (share of entry-seconds)");
-            var classes = new SpectreTable().Border(TableBorder.Rounded);
-            classes.AddColumn("entries");
-            classes.AddColumn("timeout");
-            classes.AddColumn(new TableColumn("share").RightAligned());
-            foreach (var es in r.EntrySeconds.Take(6))
-            {
-                string timeout = es.Timeout is { } t ? $"{t.SysctlName()} = {N(settings.Get(t))} s" : "";
-                classes.AddRow(Markup.Escape(es.Class), timeout, $"{(es.Share * 100).ToString("0.0", Inv)} %");
-            }
-            console.Write(classes);
+            string timeout = es.Timeout is { } t ? $"{t.SysctlName()} = {N(settings.Get(t))} s" : "";
+            classes.AddRow(Markup.Escape(es.Class), timeout, $"{(es.Share * 100).ToString("0.0", Inv)} %");
         }
+        console.Write(classes);
+    }
 
+    private static void RenderPacketsByState(IAnsiConsole console, ReplayResult r)
+    {
         console.MarkupLine("[bold]Packets by ct state[/]");
         var packets = new SpectreTable().Border(TableBorder.Rounded);
         packets.AddColumn("ct state");
@@ -95,32 +114,38 @@ public static class ReplayTextReport
         if (r.DiscardedPackets > 0)
             packets.AddRow("discarded by the IP layer", N(r.DiscardedPackets));
         console.Write(packets);
+    }
 
+    /// <summary>The kernel's counters in two column pairs.</summary>
+    private static void RenderStatistics(IAnsiConsole console, ConntrackStatistics statistics)
+    {
         console.MarkupLine("[bold]Statistics[/] (conntrack -S, all CPUs summed)");
         var stats = new SpectreTable().Border(TableBorder.Rounded);
         stats.AddColumn("counter");
         stats.AddColumn(new TableColumn("value").RightAligned());
         stats.AddColumn("counter");
         stats.AddColumn(new TableColumn("value").RightAligned());
-        var counters = r.Statistics.ToList();
+        var counters = statistics.ToList();
         for (int i = 0; i < counters.Count; i += 2)
         {
             var right = i + 1 < counters.Count ? counters[i + 1] : default;
             stats.AddRow(counters[i].Key, N(counters[i].Value), right.Key ?? "", right.Key is null ? "" : N(right.Value));
         }
         console.Write(stats);
+    }
 
+    private static void RenderSkipped(IAnsiConsole console, ReplayResult r)
+    {
         long skipped = r.Skipped.Values.Sum();
-        if (skipped > 0 || r.CaptureIssues.Total > 0)
-        {
-            console.MarkupLine("[yellow]Skipped[/]");
-            foreach (var (reason, count) in r.Skipped)
-                console.MarkupLine($"  {N(count)} frames: {ReplayJson.SkipLabel(reason)}");
-            foreach (var issue in r.CaptureIssues.First)
-                console.MarkupLine($"  offset {N(issue.FileOffset)}, packet {N(issue.PacketNumber)}: {Markup.Escape(issue.Reason)}");
-            if (r.CaptureIssues.Total > r.CaptureIssues.First.Count)
-                console.MarkupLine($"  … {N(r.CaptureIssues.Total - r.CaptureIssues.First.Count)} more capture issues");
-        }
+        if (skipped == 0 && r.CaptureIssues.Total == 0)
+            return;
+        console.MarkupLine("[yellow]Skipped[/]");
+        foreach (var (reason, count) in r.Skipped)
+            console.MarkupLine($"  {N(count)} frames: {ReplayJson.SkipLabel(reason)}");
+        foreach (var issue in r.CaptureIssues.First)
+            console.MarkupLine($"  offset {N(issue.FileOffset)}, packet {N(issue.PacketNumber)}: {Markup.Escape(issue.Reason)}");
+        if (r.CaptureIssues.Total > r.CaptureIssues.First.Count)
+            console.MarkupLine($"  … {N(r.CaptureIssues.Total - r.CaptureIssues.First.Count)} more capture issues");
     }
 
     private static string N(long value) => value.ToString("N0", Inv);
