@@ -84,43 +84,9 @@ public static partial class DoctorAnalyzer
         var room = new List<Recommendation>();
         bool timeoutsSuffice = false;
         if (full && max is long currentMax)
-        {
-            long demand = verdict == Verdict.DroppingFull || all.Contains(Verdict.DroppingFull) ? currentMax : usage.Count ?? currentMax;
-            long newMax = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(2 * demand, currentMax + 1));
-            long newBuckets = ConntrackMemoryModel.RoundBuckets(newMax, host.PageSize, memory.Profile.BucketHeadBytes);
-            var atNew = ConntrackMemoryModel.Estimate(newMax, Math.Max(newBuckets, usage.Buckets ?? 0), memory.Profile, memory.Extensions);
-            long oldTotal = memory.AtMax?.TotalBytes ?? 0;
-            long extra = atNew.TotalBytes - oldTotal;
-            bool unaffordable = memory.Pressure || noMemory || (memory.Available is long available && extra > available * AffordableShare);
-            if (halfOpen is not null)
-                room.Add(halfOpen);
-            if (unaffordable)
-            {
-                room.Add(DontRaise(memory, usage, extra, newMax, noMemory));
-            }
-            else if (halfOpen is null)
-            {
-                memory.AtRecommended = atNew;
-                plan.NewMax = newMax;
-                timeoutsSuffice = plan.ProjectedCount is long projected && projected < currentMax * 0.7;
-                string optional = timeoutsSuffice ? $" (optional: with the shorter timeouts the table would hold ~{N(plan.ProjectedCount)}, {Percent(100.0 * plan.ProjectedCount!.Value / currentMax)} % of today's max)" : "";
-                string ramShare = memory.MemTotal is long total ? $"; {Percent(100.0 * atNew.TotalBytes / total)} % of {(memory.AvailableSource.StartsWith("LowFree", StringComparison.Ordinal) ? "low memory" : "RAM")}" : "";
-                string netns = host.Live && host.InitialNetns == false ? " nf_conntrack_max is global: run this in the initial namespace, and it applies to every namespace." : "";
-                room.Add(new Recommendation(
-                    "raise_max",
-                    $"Raise {settings.ShortName("nf_conntrack_max")} {N(currentMax)} → {N(newMax)}{optional}",
-                    $"{(verdict == Verdict.DroppingFull ? "The table is full and new flows are dropped" : $"The table is {Percent(usage.FillPercent ?? 0)} % full")}; {N(newMax)} is twice the demand seen, rounded to a power of two, so bursts have room.{netns}",
-                    $"up to {Bytes(Math.Max(0, extra))} more kernel memory when full: entries {Bytes(memory.AtMax?.SlabBytes ?? 0)} → {Bytes(atNew.SlabBytes)} ({memory.Profile.Geometry}){(memory.Extensions ? $", extensions {Bytes(memory.AtMax?.ExtensionBytes ?? 0)} → {Bytes(atNew.ExtensionBytes)}" : "")}, buckets {Bytes(memory.AtMax?.BucketBytes ?? 0)} → {Bytes(atNew.BucketBytes)}{ramShare}. Memory is taken only as entries are created.",
-                    [$"sysctl -w {settings.SysctlName("nf_conntrack_max")}={newMax.ToString(CultureInfo.InvariantCulture)}"],
-                    new Dictionary<string, long> { ["nf_conntrack_max"] = newMax }));
-                if ((usage.Buckets ?? 0) < newBuckets)
-                    room.Add(Buckets(host, usage, newMax, newBuckets, module, plan));
-            }
-        }
+            timeoutsSuffice = MakeRoom(host, usage, memory, verdict, all, currentMax, halfOpen, noMemory, module, plan, room);
         else if (halfOpen is not null)
-        {
             room.Add(halfOpen);
-        }
 
         // 4. Long chains without a full table: one bucket per allowed entry.
         if (all.Contains(Verdict.LongChains) && plan.NewBuckets is null && max is long m && (usage.Buckets ?? 0) < m)
@@ -137,6 +103,77 @@ public static partial class DoctorAnalyzer
             .ToList();
 
         // 6. Memory: don't raise, find and keep free pages — first, when allocations fail.
+        AddInOrder(plan, room, timeouts, memory, usage, noMemory, timeoutsSuffice);
+        if (notrack is not null)
+            plan.Recommendations.Add(notrack);
+
+        if (all.Contains(Verdict.InsertRaces))
+            plan.Recommendations.Add(InsertRaces(host));
+
+        if (full && (table is null || notrack is not null))
+            plan.Recommendations.Add(DisableConntrack(settings.LegacyNames));
+
+        if (!full && !noMemory && memory.AtMax is { } atMax && memory.MemTotal is long ram && atMax.TotalBytes > ram / 4)
+            plan.Recommendations.Add(LowerMax(host, memory, atMax, ram));
+
+        if (plan.Recommendations.Count == 0)
+            plan.Recommendations.Add(NoChange(usage, verdict));
+
+        Persist(host, plan, module);
+        return plan;
+    }
+
+    /// <summary>
+    /// Step 3 for a full or filling table: double the demand (rounded to a power of two) with
+    /// matching buckets, or say why not (half-open flood, memory). Adds to <paramref name="room"/>;
+    /// returns whether the shorter timeouts alone would bring the count well below today's max.
+    /// </summary>
+    private static bool MakeRoom(HostObservation host, TableUsage usage, MemoryAssessment memory, Verdict verdict, HashSet<Verdict> all,
+        long currentMax, Recommendation? halfOpen, bool noMemory, string module, PlanResult plan, List<Recommendation> room)
+    {
+        var settings = host.Settings;
+        bool timeoutsSuffice = false;
+        long demand = verdict == Verdict.DroppingFull || all.Contains(Verdict.DroppingFull) ? currentMax : usage.Count ?? currentMax;
+        long newMax = (long)BitOperations.RoundUpToPowerOf2((ulong)Math.Max(2 * demand, currentMax + 1));
+        long newBuckets = ConntrackMemoryModel.RoundBuckets(newMax, host.PageSize, memory.Profile.BucketHeadBytes);
+        var atNew = ConntrackMemoryModel.Estimate(newMax, Math.Max(newBuckets, usage.Buckets ?? 0), memory.Profile, memory.Extensions);
+        long oldTotal = memory.AtMax?.TotalBytes ?? 0;
+        long extra = atNew.TotalBytes - oldTotal;
+        bool unaffordable = memory.Pressure || noMemory || (memory.Available is long available && extra > available * AffordableShare);
+        if (halfOpen is not null)
+            room.Add(halfOpen);
+        if (unaffordable)
+        {
+            room.Add(DontRaise(memory, usage, extra, newMax, noMemory));
+        }
+        else if (halfOpen is null)
+        {
+            memory.AtRecommended = atNew;
+            plan.NewMax = newMax;
+            timeoutsSuffice = plan.ProjectedCount is long projected && projected < currentMax * 0.7;
+            string optional = timeoutsSuffice ? $" (optional: with the shorter timeouts the table would hold ~{N(plan.ProjectedCount)}, {Percent(100.0 * plan.ProjectedCount!.Value / currentMax)} % of today's max)" : "";
+            string ramShare = memory.MemTotal is long total ? $"; {Percent(100.0 * atNew.TotalBytes / total)} % of {(memory.AvailableSource.StartsWith("LowFree", StringComparison.Ordinal) ? "low memory" : "RAM")}" : "";
+            string netns = host.Live && host.InitialNetns == false ? " nf_conntrack_max is global: run this in the initial namespace, and it applies to every namespace." : "";
+            room.Add(new Recommendation(
+                "raise_max",
+                $"Raise {settings.ShortName("nf_conntrack_max")} {N(currentMax)} → {N(newMax)}{optional}",
+                $"{(verdict == Verdict.DroppingFull ? "The table is full and new flows are dropped" : $"The table is {Percent(usage.FillPercent ?? 0)} % full")}; {N(newMax)} is twice the demand seen, rounded to a power of two, so bursts have room.{netns}",
+                $"up to {Bytes(Math.Max(0, extra))} more kernel memory when full: entries {Bytes(memory.AtMax?.SlabBytes ?? 0)} → {Bytes(atNew.SlabBytes)} ({memory.Profile.Geometry}){(memory.Extensions ? $", extensions {Bytes(memory.AtMax?.ExtensionBytes ?? 0)} → {Bytes(atNew.ExtensionBytes)}" : "")}, buckets {Bytes(memory.AtMax?.BucketBytes ?? 0)} → {Bytes(atNew.BucketBytes)}{ramShare}. Memory is taken only as entries are created.",
+                [$"sysctl -w {settings.SysctlName("nf_conntrack_max")}={newMax.ToString(CultureInfo.InvariantCulture)}"],
+                new Dictionary<string, long> { ["nf_conntrack_max"] = newMax }));
+            if ((usage.Buckets ?? 0) < newBuckets)
+                room.Add(Buckets(host, usage, newMax, newBuckets, module, plan));
+        }
+        return timeoutsSuffice;
+    }
+
+    /// <summary>
+    /// Room and timeouts in the order that helps most: memory advice first when allocations fail,
+    /// timeouts first when they alone suffice, otherwise room first.
+    /// </summary>
+    private static void AddInOrder(PlanResult plan, List<Recommendation> room, List<Recommendation> timeouts, MemoryAssessment memory,
+        TableUsage usage, bool noMemory, bool timeoutsSuffice)
+    {
         if (noMemory)
         {
             if (!room.Any(r => r.Kind == "dont_raise_memory"))
@@ -155,33 +192,17 @@ public static partial class DoctorAnalyzer
             plan.Recommendations.AddRange(room);
             plan.Recommendations.AddRange(timeouts);
         }
-        if (notrack is not null)
-            plan.Recommendations.Add(notrack);
-
-        if (all.Contains(Verdict.InsertRaces))
-            plan.Recommendations.Add(InsertRaces(host));
-
-        if (full && (table is null || notrack is not null))
-            plan.Recommendations.Add(DisableConntrack(settings.LegacyNames));
-
-        if (!full && !noMemory && memory.AtMax is { } atMax && memory.MemTotal is long ram && atMax.TotalBytes > ram / 4)
-            plan.Recommendations.Add(LowerMax(host, memory, atMax, ram));
-
-        if (plan.Recommendations.Count == 0)
-        {
-            plan.Recommendations.Add(new Recommendation("no_change", "Nothing to change",
-                verdict switch
-                {
-                    Verdict.Healthy => $"{N(usage.Count)} of {N(usage.Max)} entries{(usage.FillPercent is double f ? $" ({Percent(f)} %)" : "")} and no drops: the table has room.",
-                    Verdict.Unknown => "Nothing can be recommended from unusable inputs: fix or replace the files named in the evidence and run the doctor again.",
-                    _ => "No setting change would help with what these files show.",
-                },
-                "none", [], Recommendation.NoSettings));
-        }
-
-        Persist(host, plan, module);
-        return plan;
     }
+
+    private static Recommendation NoChange(TableUsage usage, Verdict verdict) =>
+        new("no_change", "Nothing to change",
+            verdict switch
+            {
+                Verdict.Healthy => $"{N(usage.Count)} of {N(usage.Max)} entries{(usage.FillPercent is double f ? $" ({Percent(f)} %)" : "")} and no drops: the table has room.",
+                Verdict.Unknown => "Nothing can be recommended from unusable inputs: fix or replace the files named in the evidence and run the doctor again.",
+                _ => "No setting change would help with what these files show.",
+            },
+            "none", [], Recommendation.NoSettings);
 
     private static bool ShouldPropose(TimeoutChange change, TableSummary table) =>
         change.EntriesGone >= Math.Max(1, (long)(table.Entries * TimeoutWorthShare));

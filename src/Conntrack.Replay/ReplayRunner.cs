@@ -22,9 +22,17 @@ public static class ReplayRunner
         var run = new RunState(table, recorder);
         var filler = new BatchFiller(reader, options, cancellationToken);
         using var tracker = new ParallelTracker(table, options.Threads);
+        TrackAll(table, filler, tracker, run);
+        options.Progress?.Invoke(1.0);
+        return Summarize(reader, table, recorder, filler, run);
+    }
 
-        // Two batches: while one is tracked, the reading thread fills the other (copied, parsed
-        // and routed), then joins the workers; all bookkeeping happens per batch or per verdict.
+    /// <summary>
+    /// Two batches: while one is tracked, the reading thread fills the other (copied, parsed
+    /// and routed), then joins the workers; all bookkeeping happens per batch or per verdict.
+    /// </summary>
+    private static void TrackAll(ConntrackTable table, BatchFiller filler, ParallelTracker tracker, RunState run)
+    {
         var current = new PacketBatch(table, BatchPackets, BatchBytes);
         var next = new PacketBatch(table, BatchPackets, BatchBytes);
         var currentLengths = new int[BatchPackets];
@@ -38,11 +46,11 @@ public static class ReplayRunner
             (current, next) = (next, current);
             (currentLengths, nextLengths) = (nextLengths, currentLengths);
         }
-        options.Progress?.Invoke(1.0);
+    }
 
+    private static ReplayResult Summarize(CaptureReader reader, ConntrackTable table, ReplayRecorder recorder, BatchFiller filler, RunState run)
+    {
         long first = run.First, last = run.Last;
-        long records = filler.Records;
-        var skipped = filler.Skipped;
         var timeline = run.Timeline;
         timeline.Finish();
         recorder.Integrate(last);
@@ -50,26 +58,12 @@ public static class ReplayRunner
         var atPeak = table.PeakCount > run.SnapshotPeak
             ? TableComposition.Of(finalEntries, last) // still at (or within 1 % of) the peak
             : run.AtPeak;
-        long[] states = run.States;
-        var byState = new Dictionary<string, long>();
-        foreach (var state in Enum.GetValues<CtInfo>())
-        {
-            if (states[(int)state] > 0)
-                byState[StateLabel(state)] = states[(int)state];
-        }
-        var skippedMap = new Dictionary<SkipReason, long>();
-        foreach (var reason in Enum.GetValues<SkipReason>())
-        {
-            if (skipped[(int)reason] > 0)
-                skippedMap[reason] = skipped[(int)reason];
-        }
-
         return new ReplayResult
         {
             Source = reader.Name,
             Format = reader.Format,
             Table = table,
-            Records = records,
+            Records = filler.Records,
             Packets = run.Packets,
             Bytes = run.Bytes,
             FirstTimestamp = first,
@@ -78,11 +72,11 @@ public static class ReplayRunner
             EntriesDestroyed = recorder.Destroyed,
             PeakEntries = table.PeakCount,
             PeakTimestamp = table.PeakTimestamp,
-            PacketsByState = byState,
+            PacketsByState = PacketsByState(run.States),
             DroppedPackets = run.Dropped,
             HeldFragments = run.Held,
             DiscardedPackets = run.Discarded,
-            Skipped = skippedMap,
+            Skipped = SkippedByReason(filler.Skipped),
             UnsupportedLinkTypes = [.. filler.UnsupportedLinkTypes],
             CaptureIssues = reader.Issues,
             FinalEntries = finalEntries,
@@ -95,6 +89,28 @@ public static class ReplayRunner
             LostFlowsCapped = recorder.LostFlowsCapped,
             AllocationFailures = recorder.AllocationFailures,
         };
+    }
+
+    private static Dictionary<string, long> PacketsByState(long[] states)
+    {
+        var byState = new Dictionary<string, long>();
+        foreach (var state in Enum.GetValues<CtInfo>())
+        {
+            if (states[(int)state] > 0)
+                byState[StateLabel(state)] = states[(int)state];
+        }
+        return byState;
+    }
+
+    private static Dictionary<SkipReason, long> SkippedByReason(long[] skipped)
+    {
+        var byReason = new Dictionary<SkipReason, long>();
+        foreach (var reason in Enum.GetValues<SkipReason>())
+        {
+            if (skipped[(int)reason] > 0)
+                byReason[reason] = skipped[(int)reason];
+        }
+        return byReason;
     }
 
     /// <summary>nftables' words for the ct state of a packet.</summary>

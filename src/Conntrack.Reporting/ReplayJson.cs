@@ -16,8 +16,25 @@ public static class ReplayJson
     {
         profile ??= MemoryProfiles.Linux618;
         using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented });
-        var composition = TableComposition.Of(r.FinalEntries);
         w.WriteStartObject();
+        WriteSummary(w, r);
+        WriteStats(w, r.Statistics);
+        WriteTable(w, r, settings);
+        WriteMemoryEstimates(w, r, settings, profile);
+        WriteTimeline(w, r.Timeline);
+        WriteComposition(w, "peak_composition", r.PeakComposition);
+        WriteComposition(w, "first_drop_composition", r.FirstDropComposition);
+        WriteEntrySeconds(w, r.EntrySeconds, settings);
+        WriteDrops(w, r);
+        WriteSettingsChanged(w, settings);
+        WriteSkipped(w, r);
+        w.WriteEndObject();
+    }
+
+    /// <summary>The top-level counts: what was read, what the table held at its peak and at the end, how packets were classified.</summary>
+    private static void WriteSummary(Utf8JsonWriter w, ReplayResult r)
+    {
+        var composition = TableComposition.Of(r.FinalEntries);
         w.WriteString("source", r.Source);
         w.WriteString("format", r.Format.ToString().ToLowerInvariant());
         w.WriteNumber("records", r.Records);
@@ -44,19 +61,28 @@ public static class ReplayJson
         w.WriteNumber("dropped_packets", r.DroppedPackets);
         w.WriteNumber("held_fragments", r.HeldFragments);
         w.WriteNumber("discarded_packets", r.DiscardedPackets);
+    }
 
+    private static void WriteStats(Utf8JsonWriter w, ConntrackStatistics statistics)
+    {
         w.WriteStartObject("stats");
-        foreach (var (name, value) in r.Statistics.ToList())
+        foreach (var (name, value) in statistics.ToList())
             w.WriteNumber(name, value);
         w.WriteEndObject();
+    }
 
+    private static void WriteTable(Utf8JsonWriter w, ReplayResult r, ConntrackSettings settings)
+    {
         w.WriteStartObject("table");
         w.WriteNumber("nf_conntrack_max", r.Table.Max);
         w.WriteNumber("nf_conntrack_buckets", r.Table.BucketCount);
         w.WriteNumber("engine_bytes", r.Table.MemoryBytes);
         w.WriteNumber("engine_bytes_per_entry", ConntrackTable.BytesPerEntry(settings.Accounting));
         w.WriteEndObject();
+    }
 
+    private static void WriteMemoryEstimates(Utf8JsonWriter w, ReplayResult r, ConntrackSettings settings, MemoryProfile profile)
+    {
         bool extensions = CapacityPlanner.UsesExtensions(settings);
         var atPeak = ConntrackMemoryModel.Estimate(r.PeakEntries, r.Table.BucketCount, profile, extensions);
         var atMax = ConntrackMemoryModel.Estimate(r.Table.Max, r.Table.BucketCount, profile, extensions);
@@ -67,13 +93,12 @@ public static class ReplayJson
         WriteMemory(w, "kernel bucket array", atPeak.BucketBytes);
         WriteMemory(w, "engine, this run", r.Table.MemoryBytes);
         w.WriteEndArray();
+    }
 
-        WriteTimeline(w, r.Timeline);
-        WriteComposition(w, "peak_composition", r.PeakComposition);
-        WriteComposition(w, "first_drop_composition", r.FirstDropComposition);
-
+    private static void WriteEntrySeconds(Utf8JsonWriter w, IReadOnlyList<EntrySeconds> entrySeconds, ConntrackSettings settings)
+    {
         w.WriteStartArray("entry_seconds");
-        foreach (var es in r.EntrySeconds)
+        foreach (var es in entrySeconds)
         {
             w.WriteStartObject();
             w.WriteString("class", es.Class);
@@ -87,7 +112,10 @@ public static class ReplayJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
+    }
 
+    private static void WriteDrops(Utf8JsonWriter w, ReplayResult r)
+    {
         w.WriteStartObject("drops");
         w.WriteNumber("table_full", r.Log.Printed + r.Log.Suppressed);
         w.WriteNumber("allocation_failures", r.AllocationFailures);
@@ -103,12 +131,18 @@ public static class ReplayJson
             w.WriteStringValue(line.ToDmesg(r.FirstTimestamp));
         w.WriteEndArray();
         w.WriteEndObject();
+    }
 
+    private static void WriteSettingsChanged(Utf8JsonWriter w, ConntrackSettings settings)
+    {
         w.WriteStartObject("settings_changed");
         foreach (var (name, value) in settings.Changed())
             w.WriteNumber(name, value);
         w.WriteEndObject();
+    }
 
+    private static void WriteSkipped(Utf8JsonWriter w, ReplayResult r)
+    {
         w.WriteStartObject("skipped");
         foreach (var (reason, count) in r.Skipped)
             w.WriteNumber(SkipLabel(reason), count);
@@ -127,7 +161,6 @@ public static class ReplayJson
             w.WriteEndObject();
         }
         w.WriteEndArray();
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 

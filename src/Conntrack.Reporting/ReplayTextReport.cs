@@ -19,7 +19,17 @@ public static class ReplayTextReport
     {
         var composition = TableComposition.Of(r.FinalEntries);
         console.Write(new Rule($"[bold]ctnet replay[/] {Markup.Escape(r.Source)} · {r.Format.ToString().ToLowerInvariant()}").LeftJustified());
+        console.Write(Overview(r, composition, settings, profile));
+        console.WriteLine();
+        RenderFinalStates(console, composition);
+        RenderEntrySeconds(console, r, settings);
+        RenderPacketsByState(console, r);
+        RenderStatistics(console, r);
+        RenderSkipped(console, r);
+    }
 
+    private static Grid Overview(ReplayResult r, TableComposition composition, ConntrackSettings settings, MemoryProfile profile)
+    {
         var overview = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
         overview.AddRow("Packets", $"{N(r.Packets)} tracked of {N(r.Records)} records, {Bytes(r.Bytes)}");
         if (r.Packets > 0)
@@ -33,16 +43,7 @@ public static class ReplayTextReport
         overview.AddRow("Peak", $"[bold]{N(r.PeakEntries)}[/] entries{peakAt}{peakShare}");
         overview.AddRow("Final", $"{N(composition.Total)} live entries at the last packet, {N(r.Table.Count)} counted with the expired ones not yet reaped; {N(composition.Assured)} ASSURED, {N(composition.Unreplied)} UNREPLIED");
         if (r.DroppedPackets > 0)
-        {
-            overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets[/] of {N(r.LostFlows)} flows; first at {ReplayJson.FormatTime(r.Log.FirstDrop)}");
-            if (r.Log.Printed > 0)
-            {
-                string line = r.Log.Lines.First(l => !l.Text.Contains("suppressed", StringComparison.Ordinal)).Text;
-                overview.AddRow("Kernel log", $"{N(r.Log.Printed)} × \"{Markup.Escape(line)}\" printed, {N(r.Log.Suppressed)} suppressed by the rate limit");
-            }
-            if (r.AllocationFailures > 0)
-                overview.AddRow("Allocation", $"{N(r.AllocationFailures)} packets dropped because the slab budget was spent ('Can't alloc conntrack'; 6.x logs nothing)");
-        }
+            AddDropRows(overview, r);
         bool extensions = CapacityPlanner.UsesExtensions(settings);
         var kernelPeak = ConntrackMemoryModel.Estimate(r.PeakEntries, r.Table.BucketCount, profile, extensions);
         string kernelFull = r.Table.Max > 0
@@ -54,37 +55,55 @@ public static class ReplayTextReport
         var changed = settings.Changed().Select(c => $"{c.Name}={c.Value}").ToList();
         if (changed.Count > 0)
             overview.AddRow("Settings", Markup.Escape(string.Join(", ", changed)));
-        console.Write(overview);
-        console.WriteLine();
+        return overview;
+    }
 
-        if (composition.Total > 0)
+    private static void AddDropRows(Grid overview, ReplayResult r)
+    {
+        overview.AddRow("[red]Dropped[/]", $"[red]{N(r.DroppedPackets)} packets[/] of {N(r.LostFlows)} flows; first at {ReplayJson.FormatTime(r.Log.FirstDrop)}");
+        if (r.Log.Printed > 0)
         {
-            console.MarkupLine("[bold]Final entries by protocol and state[/]");
-            var states = new SpectreTable().Border(TableBorder.Rounded);
-            states.AddColumn("protocol / state");
-            states.AddColumn(new TableColumn("entries").RightAligned());
-            foreach (var (state, count) in composition.ByState)
-                states.AddRow(Markup.Escape(state), N(count));
-            console.Write(states);
+            string line = r.Log.Lines.First(l => !l.Text.Contains("suppressed", StringComparison.Ordinal)).Text;
+            overview.AddRow("Kernel log", $"{N(r.Log.Printed)} × \"{Markup.Escape(line)}\" printed, {N(r.Log.Suppressed)} suppressed by the rate limit");
         }
+        if (r.AllocationFailures > 0)
+            overview.AddRow("Allocation", $"{N(r.AllocationFailures)} packets dropped because the slab budget was spent ('Can't alloc conntrack'; 6.x logs nothing)");
+    }
 
-        if (r.EntrySeconds.Count > 0)
+    private static void RenderFinalStates(IAnsiConsole console, TableComposition composition)
+    {
+        if (composition.Total == 0)
+            return;
+        console.MarkupLine("[bold]Final entries by protocol and state[/]");
+        var states = new SpectreTable().Border(TableBorder.Rounded);
+        states.AddColumn("protocol / state");
+        states.AddColumn(new TableColumn("entries").RightAligned());
+        foreach (var (state, count) in composition.ByState)
+            states.AddRow(Markup.Escape(state), N(count));
+        console.Write(states);
+    }
+
+    private static void RenderEntrySeconds(IAnsiConsole console, ReplayResult r, ConntrackSettings settings)
+    {
+        if (r.EntrySeconds.Count == 0)
+            return;
+        // Only a table that got near full is "kept full" by a timeout; otherwise this is just its make-up.
+        bool nearFull = r.Table.Max > 0 && 100.0 * r.PeakEntries / r.Table.Max >= NearFullPercent;
+        console.MarkupLine($"[bold]{(nearFull ? "Which timeout keeps the table full" : "What the table holds")}[/] (share of entry-seconds)");
+        var classes = new SpectreTable().Border(TableBorder.Rounded);
+        classes.AddColumn("entries");
+        classes.AddColumn("timeout");
+        classes.AddColumn(new TableColumn("share").RightAligned());
+        foreach (var es in r.EntrySeconds.Take(6))
         {
-            // Only a table that got near full is "kept full" by a timeout; otherwise this is just its make-up.
-            bool nearFull = r.Table.Max > 0 && 100.0 * r.PeakEntries / r.Table.Max >= NearFullPercent;
-            console.MarkupLine($"[bold]{(nearFull ? "Which timeout keeps the table full" : "What the table holds")}[/] (share of entry-seconds)");
-            var classes = new SpectreTable().Border(TableBorder.Rounded);
-            classes.AddColumn("entries");
-            classes.AddColumn("timeout");
-            classes.AddColumn(new TableColumn("share").RightAligned());
-            foreach (var es in r.EntrySeconds.Take(6))
-            {
-                string timeout = es.Timeout is { } t ? $"{t.SysctlName()} = {N(settings.Get(t))} s" : "";
-                classes.AddRow(Markup.Escape(es.Class), timeout, Percent(es.Share));
-            }
-            console.Write(classes);
+            string timeout = es.Timeout is { } t ? $"{t.SysctlName()} = {N(settings.Get(t))} s" : "";
+            classes.AddRow(Markup.Escape(es.Class), timeout, Percent(es.Share));
         }
+        console.Write(classes);
+    }
 
+    private static void RenderPacketsByState(IAnsiConsole console, ReplayResult r)
+    {
         console.MarkupLine("[bold]Packets by ct state[/]");
         var packets = new SpectreTable().Border(TableBorder.Rounded);
         packets.AddColumn("ct state");
@@ -98,7 +117,11 @@ public static class ReplayTextReport
         if (r.DiscardedPackets > 0)
             packets.AddRow("discarded by the IP layer", N(r.DiscardedPackets));
         console.Write(packets);
+    }
 
+    /// <summary>The kernel's counters in two column pairs.</summary>
+    private static void RenderStatistics(IAnsiConsole console, ReplayResult r)
+    {
         console.MarkupLine("[bold]Statistics[/] (conntrack -S, all CPUs summed)");
         var stats = new SpectreTable().Border(TableBorder.Rounded);
         stats.AddColumn("counter");
@@ -114,18 +137,20 @@ public static class ReplayTextReport
         console.Write(stats);
         if (r.Statistics.Found == 0 && r.Statistics.Insert == 0 && r.EntriesCreated > 0)
             console.Write(new Padder(new Markup($"[grey]found and insert are 0 as on 6.x kernels: found counts only NAT clash checks, insert only entries added through ctnetlink (conntrack -I), not the {N(r.EntriesCreated)} created by packets[/]"), new Padding(2, 0, 0, 0)));
+    }
 
+    private static void RenderSkipped(IAnsiConsole console, ReplayResult r)
+    {
         long skipped = r.Skipped.Values.Sum();
-        if (skipped > 0 || r.CaptureIssues.Total > 0)
-        {
-            console.MarkupLine("[yellow]Skipped[/]");
-            foreach (var (reason, count) in r.Skipped)
-                console.MarkupLine($"  {N(count)} frames: {ReplayJson.SkipLabel(reason)}");
-            foreach (var issue in r.CaptureIssues.First)
-                console.MarkupLine($"  offset {N(issue.FileOffset)}, packet {N(issue.PacketNumber)}: {Markup.Escape(issue.Reason)}");
-            if (r.CaptureIssues.Total > r.CaptureIssues.First.Count)
-                console.MarkupLine($"  … {N(r.CaptureIssues.Total - r.CaptureIssues.First.Count)} more capture issues");
-        }
+        if (skipped == 0 && r.CaptureIssues.Total == 0)
+            return;
+        console.MarkupLine("[yellow]Skipped[/]");
+        foreach (var (reason, count) in r.Skipped)
+            console.MarkupLine($"  {N(count)} frames: {ReplayJson.SkipLabel(reason)}");
+        foreach (var issue in r.CaptureIssues.First)
+            console.MarkupLine($"  offset {N(issue.FileOffset)}, packet {N(issue.PacketNumber)}: {Markup.Escape(issue.Reason)}");
+        if (r.CaptureIssues.Total > r.CaptureIssues.First.Count)
+            console.MarkupLine($"  … {N(r.CaptureIssues.Total - r.CaptureIssues.First.Count)} more capture issues");
     }
 
     // The doctor calls a table at 80 % of nf_conntrack_max "filling".

@@ -31,6 +31,7 @@ internal static class SctpTracker
         return ~crc;
     }
 
+    /// <summary><c>sctp_packet</c>: basic checks, the out-of-the-blue rules, the tag check, then each chunk in turn.</summary>
     public static TrackVerdict Packet(ref Entry entry, ReadOnlySpan<byte> sctp, int dir, bool isNew, TrackerConfig config, out long timeout)
     {
         timeout = 0;
@@ -48,10 +49,7 @@ internal static class SctpTracker
                 return TrackVerdict.Invalid;
         }
 
-        bool tagExempt = Has(map, SctpChunk.Init) || Has(map, SctpChunk.ShutdownComplete) || Has(map, SctpChunk.CookieEcho) ||
-                         Has(map, SctpChunk.Abort) || Has(map, SctpChunk.ShutdownAck) || Has(map, SctpChunk.Heartbeat) ||
-                         Has(map, SctpChunk.HeartbeatAck);
-        if (!tagExempt && vtag != Vtag(ref s, dir))
+        if (!IsVtagExempt(map) && vtag != Vtag(ref s, dir))
             return TrackVerdict.Invalid;
 
         var newState = SctpConnState.None;
@@ -59,96 +57,17 @@ internal static class SctpTracker
         for (int offset = CommonHeader; offset + 4 <= sctp.Length; offset += (BinaryPrimitives.ReadUInt16BigEndian(sctp[(offset + 2)..]) + 3) & ~3)
         {
             byte type = sctp[offset];
-            byte flags = sctp[offset + 1];
-            switch (type)
-            {
-                case SctpChunk.Init when vtag != 0:
-                    return TrackVerdict.Invalid; // §8.5.1 (A)
-                case SctpChunk.Abort:
-                case SctpChunk.ShutdownComplete:
-                    // §8.5.1 (B, C): own tag, or the peer's tag when the T bit is set.
-                    if (vtag != Vtag(ref s, (flags & SctpChunk.FlagT) == 0 ? dir : 1 - dir))
-                        return TrackVerdict.Invalid;
-                    break;
-                case SctpChunk.CookieEcho when vtag != Vtag(ref s, dir):
-                    return TrackVerdict.Invalid; // §8.5.1 (D)
-                case SctpChunk.CookieAck:
-                    s.InitOriginal = s.InitReply = false;
-                    break;
-                case SctpChunk.Heartbeat:
-                    if (Vtag(ref s, dir) == 0)
-                    {
-                        Vtag(ref s, dir) = vtag;
-                    }
-                    else if (vtag != Vtag(ref s, dir))
-                    {
-                        if (Has(map, SctpChunk.Data) || ignore)
-                            return TrackVerdict.Invalid;
-                        // A heartbeat on a path with another tag: maybe the peer restarted. Wait for its ACK.
-                        s.HeartbeatVtagFailed = true;
-                        s.LastDirection = (byte)dir;
-                        ignore = true;
-                        continue;
-                    }
-                    else
-                    {
-                        s.HeartbeatVtagFailed = false;
-                    }
-                    break;
-                case SctpChunk.HeartbeatAck:
-                    if (Vtag(ref s, dir) == 0)
-                    {
-                        Vtag(ref s, dir) = vtag;
-                    }
-                    else if (vtag != Vtag(ref s, dir))
-                    {
-                        if (Has(map, SctpChunk.Data) || ignore || !s.HeartbeatVtagFailed || s.LastDirection == dir)
-                            return TrackVerdict.Invalid;
-                        s.HeartbeatVtagFailed = false;
-                        Vtag(ref s, dir) = vtag;
-                        Vtag(ref s, 1 - dir) = 0;
-                    }
-                    else
-                    {
-                        s.HeartbeatVtagFailed = false;
-                    }
-                    break;
-            }
+            if (!CheckChunkVtag(ref s, map, type, sctp[offset + 1], vtag, dir, ref ignore, out bool skipChunk))
+                return TrackVerdict.Invalid;
+            if (skipChunk)
+                continue;
 
             var oldState = s.State;
             newState = SctpTransitionTable.Next(dir, type, oldState);
             if (newState == SctpConnState.Invalid)
                 return TrackVerdict.Invalid;
-
-            if (type == SctpChunk.Init)
-            {
-                if (offset + 8 > sctp.Length)
-                    return TrackVerdict.Invalid;
-                uint initTag = BinaryPrimitives.ReadUInt32BigEndian(sctp[(offset + 4)..]);
-                // A stale or retransmitted INIT carrying the tag we already know is not a new attempt.
-                if (oldState == SctpConnState.None || Vtag(ref s, 1 - dir) != initTag)
-                {
-                    if (Init(ref s, dir) && Init(ref s, 1 - dir))
-                        Init(ref s, 1 - dir) = false;
-                    Init(ref s, dir) = true;
-                }
-                Vtag(ref s, 1 - dir) = initTag;
-                // An INIT retransmitted in CLOSED must not keep a reused port alive.
-                if (newState == SctpConnState.Closed && oldState == SctpConnState.Closed && !isNew)
-                    ignore = true;
-            }
-            else if (type == SctpChunk.InitAck)
-            {
-                if (offset + 8 > sctp.Length)
-                    return TrackVerdict.Invalid;
-                uint initTag = BinaryPrimitives.ReadUInt32BigEndian(sctp[(offset + 4)..]);
-                uint known = Vtag(ref s, 1 - dir);
-                if (!Init(ref s, 1 - dir) && known != 0 && known != initTag)
-                    return TrackVerdict.Invalid;
-                if (Init(ref s, dir) && Init(ref s, 1 - dir) && known != initTag)
-                    return TrackVerdict.Invalid; // INIT collision
-                Vtag(ref s, 1 - dir) = initTag;
-            }
+            if (!RecordInitTag(ref s, sctp, offset, type, dir, oldState, newState, isNew, ref ignore))
+                return TrackVerdict.Invalid;
 
             s.State = newState;
             if (oldState != newState && newState == SctpConnState.Established)
@@ -159,6 +78,116 @@ internal static class SctpTracker
             return TrackVerdict.AcceptUntouched;
         timeout = config.Timeout(TimeoutRules.ForSctp(newState));
         return TrackVerdict.Accept;
+    }
+
+    /// <summary>The chunks whose packets carry a tag other than the receiver's own (§8.5.1), checked per chunk instead.</summary>
+    private static bool IsVtagExempt(ReadOnlySpan<ulong> map) =>
+        Has(map, SctpChunk.Init) || Has(map, SctpChunk.ShutdownComplete) || Has(map, SctpChunk.CookieEcho) ||
+        Has(map, SctpChunk.Abort) || Has(map, SctpChunk.ShutdownAck) || Has(map, SctpChunk.Heartbeat) ||
+        Has(map, SctpChunk.HeartbeatAck);
+
+    /// <summary>
+    /// The special cases of the verification-tag check (§8.5.1) for one chunk, and the heartbeat
+    /// rules that follow a peer's restart. Returns false for an invalid packet; sets
+    /// <paramref name="skipChunk"/> for a heartbeat with an unknown tag, which is ignored until its ACK.
+    /// </summary>
+    private static bool CheckChunkVtag(ref SctpConnection s, ReadOnlySpan<ulong> map, byte type, byte flags, uint vtag, int dir,
+        ref bool ignore, out bool skipChunk)
+    {
+        skipChunk = false;
+        switch (type)
+        {
+            case SctpChunk.Init when vtag != 0:
+                return false; // §8.5.1 (A)
+            case SctpChunk.Abort:
+            case SctpChunk.ShutdownComplete:
+                // §8.5.1 (B, C): own tag, or the peer's tag when the T bit is set.
+                return vtag == Vtag(ref s, (flags & SctpChunk.FlagT) == 0 ? dir : 1 - dir);
+            case SctpChunk.CookieEcho when vtag != Vtag(ref s, dir):
+                return false; // §8.5.1 (D)
+            case SctpChunk.CookieAck:
+                s.InitOriginal = s.InitReply = false;
+                break;
+            case SctpChunk.Heartbeat:
+                if (Vtag(ref s, dir) == 0)
+                {
+                    Vtag(ref s, dir) = vtag;
+                }
+                else if (vtag != Vtag(ref s, dir))
+                {
+                    if (Has(map, SctpChunk.Data) || ignore)
+                        return false;
+                    // A heartbeat on a path with another tag: maybe the peer restarted. Wait for its ACK.
+                    s.HeartbeatVtagFailed = true;
+                    s.LastDirection = (byte)dir;
+                    ignore = true;
+                    skipChunk = true;
+                }
+                else
+                {
+                    s.HeartbeatVtagFailed = false;
+                }
+                break;
+            case SctpChunk.HeartbeatAck:
+                if (Vtag(ref s, dir) == 0)
+                {
+                    Vtag(ref s, dir) = vtag;
+                }
+                else if (vtag != Vtag(ref s, dir))
+                {
+                    if (Has(map, SctpChunk.Data) || ignore || !s.HeartbeatVtagFailed || s.LastDirection == dir)
+                        return false;
+                    s.HeartbeatVtagFailed = false;
+                    Vtag(ref s, dir) = vtag;
+                    Vtag(ref s, 1 - dir) = 0;
+                }
+                else
+                {
+                    s.HeartbeatVtagFailed = false;
+                }
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// After the state update for an INIT or INIT ACK chunk: learn the peer's tag from its
+    /// Initiate Tag, track who sent an INIT, and refuse an INIT ACK that contradicts what we know.
+    /// Returns false for an invalid packet.
+    /// </summary>
+    private static bool RecordInitTag(ref SctpConnection s, ReadOnlySpan<byte> sctp, int offset, byte type, int dir,
+        SctpConnState oldState, SctpConnState newState, bool isNew, ref bool ignore)
+    {
+        if (type == SctpChunk.Init)
+        {
+            if (offset + 8 > sctp.Length)
+                return false;
+            uint initTag = BinaryPrimitives.ReadUInt32BigEndian(sctp[(offset + 4)..]);
+            // A stale or retransmitted INIT carrying the tag we already know is not a new attempt.
+            if (oldState == SctpConnState.None || Vtag(ref s, 1 - dir) != initTag)
+            {
+                if (Init(ref s, dir) && Init(ref s, 1 - dir))
+                    Init(ref s, 1 - dir) = false;
+                Init(ref s, dir) = true;
+            }
+            Vtag(ref s, 1 - dir) = initTag;
+            // An INIT retransmitted in CLOSED must not keep a reused port alive.
+            if (newState == SctpConnState.Closed && oldState == SctpConnState.Closed && !isNew)
+                ignore = true;
+        }
+        else if (type == SctpChunk.InitAck)
+        {
+            if (offset + 8 > sctp.Length)
+                return false;
+            uint initTag = BinaryPrimitives.ReadUInt32BigEndian(sctp[(offset + 4)..]);
+            uint known = Vtag(ref s, 1 - dir);
+            if (!Init(ref s, 1 - dir) && known != 0 && known != initTag)
+                return false;
+            if (Init(ref s, dir) && Init(ref s, 1 - dir) && known != initTag)
+                return false; // INIT collision
+            Vtag(ref s, 1 - dir) = initTag;
+        }
+        return true;
     }
 
     /// <summary><c>sctp_new</c>: every chunk must be able to open an association from NONE.</summary>

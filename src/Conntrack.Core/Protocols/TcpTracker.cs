@@ -79,40 +79,14 @@ internal static class TcpTracker
         var next = TcpTransitionTable.Next(dir, index, old);
         bool skipWindow = false;
 
+        // The kernel's switch on the state the table chose: the cases the table alone gets wrong.
         switch (next)
         {
             case TcpConnState.SynSent when old >= TcpConnState.TimeWait:
             case TcpConnState.Ignore:
-                // Reopen (RFC 1122 TIME-WAIT assassination): allowed when a FIN closed the old
-                // connection, or when this side reset it; otherwise the SYN is only ignored.
-                if (next == TcpConnState.SynSent &&
-                    (((tcp.Original.Flags | tcp.Reply.Flags) & TcpWindowFlags.CloseInit) != 0 ||
-                     (tcp.LastDirection == dir && tcp.LastIndex == TcpTransitionTable.Rst)))
-                {
-                    return TrackVerdict.Repeat;
-                }
-                if (index == TcpTransitionTable.SynAck && tcp.LastIndex == TcpTransitionTable.Syn &&
-                    tcp.LastDirection != dir && p.Ack == tcp.LastEnd)
-                {
-                    // The SYN/ACK answers a SYN we ignored: client and server are in sync, we are not.
-                    // Take the ignored SYN as the opening and start over from SYN_SENT.
-                    old = TcpConnState.SynSent;
-                    next = TcpConnState.SynRecv;
-                    ref var opener = ref Side(ref tcp, tcp.LastDirection);
-                    opener.End = tcp.LastEnd;
-                    opener.MaxEnd = tcp.LastEnd;
-                    opener.MaxWindow = tcp.LastWindow == 0 ? 1u : tcp.LastWindow;
-                    opener.Scale = tcp.LastWindowScale;
-                    tcp.LastFlags &= ~TcpWindowFlags.ChallengeAck;
-                    opener.Flags = tcp.LastFlags;
-                    ref var responder = ref Side(ref tcp, dir);
-                    responder.End = responder.MaxEnd = responder.MaxWindow = responder.MaxAck = 0;
-                    responder.Scale = 0;
-                    responder.Flags &= TcpWindowFlags.BeLiberal;
-                    break;
-                }
-                RememberIgnored(ref tcp, p, dir, index, old);
-                return TrackVerdict.AcceptUntouched;
+                if (!ResynchroniseOnIgnored(ref tcp, p, dir, index, ref old, ref next, out var verdict))
+                    return verdict;
+                break;
 
             case TcpConnState.Invalid:
                 return TrackVerdict.Invalid;
@@ -162,6 +136,59 @@ internal static class TcpTracker
         if (old != next && next == TcpConnState.FinWait)
             Side(ref tcp, dir).Flags |= TcpWindowFlags.CloseInit;
 
+        return ApplyReplyStatus(ref entry, index, old, next, config, StateTimeout(in tcp, next, index, config), out timeout);
+    }
+
+    /// <summary>
+    /// The IGNORE case, and a SYN moving to SYN_SENT from TIME_WAIT or later. Returns false with the verdict when
+    /// the packet reopens the connection (<see cref="TrackVerdict.Repeat"/>) or is ignored; true when
+    /// a SYN/ACK answers a SYN we ignored, after rewinding to SYN_SENT so the window check goes on.
+    /// </summary>
+    private static bool ResynchroniseOnIgnored(ref TcpConnection tcp, in PacketInfo p, int dir, int index,
+        ref TcpConnState old, ref TcpConnState next, out TrackVerdict verdict)
+    {
+        // Reopen (RFC 1122 TIME-WAIT assassination): allowed when a FIN closed the old
+        // connection, or when this side reset it; otherwise the SYN is only ignored.
+        if (next == TcpConnState.SynSent &&
+            (((tcp.Original.Flags | tcp.Reply.Flags) & TcpWindowFlags.CloseInit) != 0 ||
+             (tcp.LastDirection == dir && tcp.LastIndex == TcpTransitionTable.Rst)))
+        {
+            verdict = TrackVerdict.Repeat;
+            return false;
+        }
+        if (index == TcpTransitionTable.SynAck && tcp.LastIndex == TcpTransitionTable.Syn &&
+            tcp.LastDirection != dir && p.Ack == tcp.LastEnd)
+        {
+            // The SYN/ACK answers a SYN we ignored: client and server are in sync, we are not.
+            // Take the ignored SYN as the opening and start over from SYN_SENT.
+            old = TcpConnState.SynSent;
+            next = TcpConnState.SynRecv;
+            ref var opener = ref Side(ref tcp, tcp.LastDirection);
+            opener.End = tcp.LastEnd;
+            opener.MaxEnd = tcp.LastEnd;
+            opener.MaxWindow = tcp.LastWindow == 0 ? 1u : tcp.LastWindow;
+            opener.Scale = tcp.LastWindowScale;
+            tcp.LastFlags &= ~TcpWindowFlags.ChallengeAck;
+            opener.Flags = tcp.LastFlags;
+            ref var responder = ref Side(ref tcp, dir);
+            responder.End = responder.MaxEnd = responder.MaxWindow = responder.MaxAck = 0;
+            responder.Scale = 0;
+            responder.Flags &= TcpWindowFlags.BeLiberal;
+            verdict = default;
+            return true;
+        }
+        RememberIgnored(ref tcp, p, dir, index, old);
+        verdict = TrackVerdict.AcceptUntouched;
+        return false;
+    }
+
+    /// <summary>
+    /// The kernel's timeout choice for an in-window packet: the new state's timeout, capped by
+    /// max_retrans after too many retransmissions, CLOSE for any RST, unacknowledged while data
+    /// is outstanding or the peer's window is zero.
+    /// </summary>
+    private static long StateTimeout(in TcpConnection tcp, TcpConnState next, int index, TrackerConfig config)
+    {
         long retransTimeout = config.Timeout(TimeoutClass.TcpMaxRetrans);
         long unackTimeout = config.Timeout(TimeoutClass.TcpUnacknowledged);
         long t = config.Timeout(TimeoutRules.ForTcp(next));
@@ -173,7 +200,18 @@ internal static class TcpTracker
             t = unackTimeout;
         else if (tcp.LastWindow == 0 && t > retransTimeout)
             t = retransTimeout;
+        return t;
+    }
 
+    /// <summary>
+    /// The end of <c>nf_conntrack_tcp_packet</c>: before any reply, a RST deletes the entry, a
+    /// retransmitted SYN does not refresh it and a mid-stream pickup gets no long timeout; after a
+    /// reply, SYN_RECV or ESTABLISHED moving to ESTABLISHED makes the entry ASSURED.
+    /// </summary>
+    private static TrackVerdict ApplyReplyStatus(ref Entry entry, int index, TcpConnState old, TcpConnState next,
+        TrackerConfig config, long t, out long timeout)
+    {
+        timeout = 0;
         if ((entry.Status & EntryStatus.SeenReply) == 0)
         {
             // The only answer so far is a RST: the connection never existed, forget it now.
@@ -183,6 +221,7 @@ internal static class TcpTracker
             if (index == TcpTransitionTable.Syn && old == TcpConnState.SynSent)
                 return TrackVerdict.AcceptUntouched;
             // Mid-stream pickup without an answer yet: no five-day timeout.
+            long unackTimeout = config.Timeout(TimeoutClass.TcpUnacknowledged);
             if (next == TcpConnState.Established && t > unackTimeout)
                 t = unackTimeout;
         }
