@@ -19,7 +19,8 @@ public static class ReplayRunner
         ArgumentNullException.ThrowIfNull(options);
         var recorder = new ReplayRecorder(new TableFullLog(options.LogStyle, options.NetnsInode));
         var table = new ConntrackTable(options.Settings, recorder, options.HashSeed, options.AllocationLimit);
-        var run = new RunState(table, recorder);
+        var run = new RunState(table, recorder, options.Settings.Checksum);
+        var status = options.Status is { } report ? new StatusReporter(report, options.StatusEvery) : null;
         var filler = new BatchFiller(reader, options, cancellationToken);
         using var tracker = new ParallelTracker(table, options.Threads);
 
@@ -35,6 +36,7 @@ public static class ReplayRunner
         {
             tracker.Process(current, fillNext);
             run.Flush(current, currentLengths);
+            status?.Observe(run, table, recorder);
             (current, next) = (next, current);
             (currentLengths, nextLengths) = (nextLengths, currentLengths);
         }
@@ -82,6 +84,8 @@ public static class ReplayRunner
             DroppedPackets = run.Dropped,
             HeldFragments = run.Held,
             DiscardedPackets = run.Discarded,
+            InvalidChecksums = run.InvalidChecksums,
+            View = filler.View ?? new ViewChoice(CaptureView.Router, "requested", Requested: true),
             Skipped = skippedMap,
             UnsupportedLinkTypes = [.. filler.UnsupportedLinkTypes],
             CaptureIssues = reader.Issues,

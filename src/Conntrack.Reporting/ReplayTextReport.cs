@@ -26,6 +26,7 @@ public static class ReplayTextReport
         {
             overview.AddRow("Capture span", $"{ReplayJson.FormatTime(r.FirstTimestamp)} → {ReplayJson.FormatTime(r.LastTimestamp)} ({r.DurationSeconds.ToString("0.###", Inv)} s)");
         }
+        overview.AddRow("View", Markup.Escape(ReplayHints.ViewText(r.View)));
         overview.AddRow("Table", $"nf_conntrack_max {N(r.Table.Max)}{(r.Table.Max == 0 ? " (no limit)" : "")}, {N(r.Table.BucketCount)} buckets");
         overview.AddRow("Entries", $"{N(r.EntriesCreated)} created, {N(r.EntriesDestroyed)} destroyed");
         string peakAt = r.PeakEntries > 0 ? $" at +{((r.PeakTimestamp - r.FirstTimestamp) / 1e9).ToString("0.###", Inv)} s ({ReplayJson.FormatTime(r.PeakTimestamp)})" : "";
@@ -54,6 +55,8 @@ public static class ReplayTextReport
         if (changed.Count > 0)
             overview.AddRow("Settings", Markup.Escape(string.Join(", ", changed)));
         console.Write(overview);
+        foreach (var hint in ReplayHints.Of(r))
+            console.MarkupLine($"[yellow]Hint:[/] {Markup.Escape(hint.Text)}");
         console.WriteLine();
 
         if (composition.Total > 0)

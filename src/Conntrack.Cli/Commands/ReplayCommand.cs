@@ -1,6 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
 using Conntrack.Replay;
-using Conntrack.Capture;
 using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
 
@@ -14,7 +14,7 @@ internal static class ReplayCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture (a regular file or a FIFO, read once)." }
+        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture (a regular file or a FIFO, read once), or - for standard input." }
             .ParsedBy((_, path) => InputFile.Require(path, streamOk: true));
         var dump = new Option<string?>("--dump")
         {
@@ -26,11 +26,16 @@ internal static class ReplayCommand
             Description = "Threads that track (results are identical for any number); default: every core for captures over 16 MiB, else 1.",
             HelpName = "N",
         }.ParsedBy((option, text) => (int)ValueParsers.Whole(1, 64)(option, text));
+        var view = new Option<string?>("--view")
+        {
+            Description = "Where the capture was taken: router (every packet arrives from a wire) or host (the host's own and loopback packets are tracked as sent); default: chosen from the capture.",
+            HelpName = "router|host",
+        }.ParsedBy(ValueParsers.OneOf("router", "host"));
         var settingsOptions = new SettingsOptions();
         var reportOptions = new ReportOptions();
         var memoryOptions = new MemoryOptions();
 
-        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, dump, threads };
+        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, dump, threads, view };
         settingsOptions.AddTo(command);
         reportOptions.AddTo(command);
         memoryOptions.AddTo(command, withBudget: true);
@@ -39,7 +44,7 @@ internal static class ReplayCommand
             var settings = settingsOptions.Build(parse);
             var profile = memoryOptions.MemoryProfile(parse);
             int allocationLimit = memoryOptions.AllocationLimit(parse);
-            using var reader = CaptureReader.Open(parse.GetRequiredValue(file));
+            using var reader = InputFile.Open(parse.GetRequiredValue(file));
             var options = new ReplayOptions
             {
                 Settings = settings,
@@ -47,14 +52,31 @@ internal static class ReplayCommand
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
                 AllocationLimit = allocationLimit,
                 Threads = parse.GetValue(threads) ?? (reader.Length is > ProgressThresholdBytes ? Environment.ProcessorCount : 1),
+                View = parse.GetValue(view) switch
+                {
+                    "router" => CaptureView.Router,
+                    "host" => CaptureView.Host,
+                    _ => null,
+                },
+                // A pipe may grow for hours (tcpdump -w -): say where the replay stands as it goes.
+                Status = reader.Length is null ? WriteStatus : null,
             };
             bool showProgress = !Console.IsErrorRedirected && reader.Length is > ProgressThresholdBytes;
             var result = showProgress
-                ? ProgressDisplay.Run(reader.Name, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
+                ? ProgressDisplay.Run(reader.Name, reader.Length!.Value, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
                 : ReplayRunner.Run(reader, options);
             ReportWriter.Write(result, settings, parse, reportOptions, profile, parse.GetValue(dump));
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>"ctnet: capture 0:00:05: 12 entries (max 262,144), 2.4 new/s, 0 drops".</summary>
+    private static void WriteStatus(ReplayStatus s)
+    {
+        var time = TimeSpan.FromSeconds(Math.Floor(s.CaptureSeconds));
+        string max = s.Max > 0 ? s.Max.ToString("N0", CultureInfo.InvariantCulture) : "no limit";
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ctnet: capture {(int)time.TotalHours}:{time.Minutes:00}:{time.Seconds:00}: {s.Entries:N0} entries (max {max}), {s.NewPerSecond:0.#} new/s, {s.Drops:N0} drops"));
     }
 }
