@@ -25,6 +25,15 @@ public sealed record ReplayOptions
     /// </summary>
     public int Threads { get; init; } = 1;
 
+    /// <summary>Where the capture was taken (which hook meets each packet); null = choose from the capture's first packets.</summary>
+    public CaptureView? View { get; init; } = CaptureView.Router;
+
+    /// <summary>Called every <see cref="StatusEvery"/> of capture time with where the replay stands; null for none.</summary>
+    public Action<ReplayStatus>? Status { get; init; }
+
+    /// <summary>Capture time between two <see cref="Status"/> calls, nanoseconds.</summary>
+    public long StatusEvery { get; init; } = 5_000_000_000;
+
     /// <summary>Fixed hash key for reproducible bucket placement (tests); null = random, as the kernel.</summary>
     public ulong? HashSeed { get; init; }
 }

@@ -39,6 +39,12 @@ public sealed class ReplayResult
     /// <summary>Packets the IP layer refused (broken header, failed reassembly, martian addresses).</summary>
     public long DiscardedPackets { get; init; }
 
+    /// <summary>Invalid packets whose TCP, UDP or ICMP checksum does not verify (0 when nf_conntrack_checksum is off).</summary>
+    public long InvalidChecksums { get; init; }
+
+    /// <summary>The view the capture was replayed in, and why.</summary>
+    public required ViewChoice View { get; init; }
+
     public required IReadOnlyDictionary<SkipReason, long> Skipped { get; init; }
 
     /// <summary>The link types of the frames skipped as <see cref="SkipReason.UnsupportedLinkType"/>, in numeric order.</summary>

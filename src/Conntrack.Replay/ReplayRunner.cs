@@ -19,10 +19,11 @@ public static class ReplayRunner
         ArgumentNullException.ThrowIfNull(options);
         var recorder = new ReplayRecorder(new TableFullLog(options.LogStyle, options.NetnsInode));
         var table = new ConntrackTable(options.Settings, recorder, options.HashSeed, options.AllocationLimit);
-        var run = new RunState(table, recorder);
+        var run = new RunState(table, recorder, options.Settings.Checksum);
+        var status = options.Status is { } report ? new StatusReporter(report, options.StatusEvery) : null;
         var filler = new BatchFiller(reader, options, cancellationToken);
         using var tracker = new ParallelTracker(table, options.Threads);
-        TrackAll(table, filler, tracker, run);
+        TrackAll(table, filler, tracker, run, status, recorder);
         options.Progress?.Invoke(1.0);
         return Summarize(reader, table, recorder, filler, run);
     }
@@ -31,7 +32,7 @@ public static class ReplayRunner
     /// Two batches: while one is tracked, the reading thread fills the other (copied, parsed
     /// and routed), then joins the workers; all bookkeeping happens per batch or per verdict.
     /// </summary>
-    private static void TrackAll(ConntrackTable table, BatchFiller filler, ParallelTracker tracker, RunState run)
+    private static void TrackAll(ConntrackTable table, BatchFiller filler, ParallelTracker tracker, RunState run, StatusReporter? status, ReplayRecorder recorder)
     {
         var current = new PacketBatch(table, BatchPackets, BatchBytes);
         var next = new PacketBatch(table, BatchPackets, BatchBytes);
@@ -43,6 +44,7 @@ public static class ReplayRunner
         {
             tracker.Process(current, fillNext);
             run.Flush(current, currentLengths);
+            status?.Observe(run, table, recorder);
             (current, next) = (next, current);
             (currentLengths, nextLengths) = (nextLengths, currentLengths);
         }
@@ -76,6 +78,8 @@ public static class ReplayRunner
             DroppedPackets = run.Dropped,
             HeldFragments = run.Held,
             DiscardedPackets = run.Discarded,
+            InvalidChecksums = run.InvalidChecksums,
+            View = filler.View ?? new ViewChoice(CaptureView.Router, "requested", Requested: true),
             Skipped = SkippedByReason(filler.Skipped),
             UnsupportedLinkTypes = [.. filler.UnsupportedLinkTypes],
             CaptureIssues = reader.Issues,

@@ -3,7 +3,7 @@ using Conntrack.Table;
 namespace Conntrack.Replay;
 
 /// <summary>The running totals of one replay, updated a batch at a time.</summary>
-internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder)
+internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder, bool checksumsVerified)
 {
     public readonly long[] States = new long[256];
     public readonly Timeline Timeline = new();
@@ -12,6 +12,9 @@ internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder)
     public long Dropped;
     public long Held;
     public long Discarded;
+
+    /// <summary>Invalid packets whose L4 checksum does not verify (counted only when checksums are verified).</summary>
+    public long InvalidChecksums;
     public long First;
     public long Last;
     public TableComposition? AtPeak;
@@ -30,6 +33,8 @@ internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder)
             {
                 case PacketFate.Accepted:
                     States[(int)verdict.State]++;
+                    if (verdict.State == CtInfo.Invalid && checksumsVerified && batch.FailsChecksum(i))
+                        InvalidChecksums++;
                     break;
                 case PacketFate.Dropped:
                     Dropped++;

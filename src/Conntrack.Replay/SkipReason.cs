@@ -11,4 +11,10 @@ public enum SkipReason
 
     /// <summary>A link type the decoder does not know.</summary>
     UnsupportedLinkType,
+
+    /// <summary>
+    /// In the host view, a loopback packet captured a second time as received on lo (tcpdump -i any):
+    /// the kernel tracked it once, when it was sent, and skips it at PRE_ROUTING.
+    /// </summary>
+    LoopbackCopy,
 }

@@ -61,6 +61,21 @@ public static class ReplayJson
         w.WriteNumber("dropped_packets", r.DroppedPackets);
         w.WriteNumber("held_fragments", r.HeldFragments);
         w.WriteNumber("discarded_packets", r.DiscardedPackets);
+        w.WriteNumber("invalid_checksums", r.InvalidChecksums);
+        w.WriteStartObject("view");
+        w.WriteString("name", ReplayHints.ViewName(r.View.View));
+        w.WriteString("reason", r.View.Reason);
+        w.WriteBoolean("requested", r.View.Requested);
+        w.WriteEndObject();
+        w.WriteStartArray("hints");
+        foreach (var hint in ReplayHints.Of(r))
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", hint.Kind);
+            w.WriteString("text", hint.Text);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteStats(Utf8JsonWriter w, ConntrackStatistics statistics)
@@ -234,6 +249,7 @@ public static class ReplayJson
     {
         SkipReason.NotIp => "not_ip",
         SkipReason.LinkTruncated => "link_truncated",
+        SkipReason.LoopbackCopy => "loopback_copy",
         _ => "unsupported_link_type",
     };
 

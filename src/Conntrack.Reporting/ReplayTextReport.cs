@@ -20,6 +20,8 @@ public static class ReplayTextReport
         var composition = TableComposition.Of(r.FinalEntries);
         console.Write(new Rule($"[bold]ctnet replay[/] {Markup.Escape(r.Source)} · {r.Format.ToString().ToLowerInvariant()}").LeftJustified());
         console.Write(Overview(r, composition, settings, profile));
+        foreach (var hint in ReplayHints.Of(r))
+            console.MarkupLine($"[yellow]Hint:[/] {Markup.Escape(hint.Text)}");
         console.WriteLine();
         RenderFinalStates(console, composition);
         RenderEntrySeconds(console, r, settings);
@@ -36,6 +38,7 @@ public static class ReplayTextReport
         {
             overview.AddRow("Capture span", $"{ReplayJson.FormatTime(r.FirstTimestamp)} → {ReplayJson.FormatTime(r.LastTimestamp)} ({Seconds(r.DurationSeconds)})");
         }
+        overview.AddRow("View", Markup.Escape(ReplayHints.ViewText(r.View)));
         overview.AddRow("Table", $"nf_conntrack_max {N(r.Table.Max)}{(r.Table.Max == 0 ? " (no limit)" : "")}, {N(r.Table.BucketCount)} buckets");
         overview.AddRow("Entries", $"{N(r.EntriesCreated)} created, {N(r.EntriesDestroyed)} destroyed");
         string peakAt = r.PeakEntries > 0 ? $" at +{Seconds((r.PeakTimestamp - r.FirstTimestamp) / 1e9)}, {ReplayJson.FormatTime(r.PeakTimestamp)}" : "";

@@ -62,6 +62,7 @@ internal static class PlanCommand
             {
                 SkipReason.NotIp => string.Create(inv, $"{count:N0} ARP or other non-IP frames"),
                 SkipReason.LinkTruncated => string.Create(inv, $"{count:N0} frames cut inside their link header"),
+                SkipReason.LoopbackCopy => string.Create(inv, $"{count:N0} second copies of loopback packets"),
                 _ => string.Create(inv, $"{count:N0} frames of link type {string.Join(", ", input.UnsupportedLinkTypes.Select(t => ((int)t).ToString(inv)))}, which ctnet does not decode"),
             });
         }

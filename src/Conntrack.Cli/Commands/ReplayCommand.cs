@@ -1,6 +1,7 @@
 using System.CommandLine;
-using Conntrack.Replay;
+using System.Globalization;
 using Conntrack.Capture;
+using Conntrack.Replay;
 using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
 
@@ -11,14 +12,19 @@ internal static class ReplayCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture (a regular file or a FIFO, read once)." }
+        var file = new Argument<string>("FILE") { Description = "A pcap or pcapng capture (a regular file or a FIFO, read once), or - for standard input." }
             .ParsedBy((_, path) => InputFile.Require(path, streamOk: true));
         var runOptions = new ReplayRunOptions();
+        var view = new Option<string?>("--view")
+        {
+            Description = "Where the capture was taken: router (every packet arrives from a wire) or host (the host's own and loopback packets are tracked as sent); default: chosen from the capture.",
+            HelpName = "router|host",
+        }.ParsedBy(ValueParsers.OneOf("router", "host"));
         var settingsOptions = new SettingsOptions();
         var reportOptions = new ReportOptions();
         var memoryOptions = new MemoryOptions();
 
-        var command = new Command("replay", "Replay a capture through the connection tracker.") { file };
+        var command = new Command("replay", "Replay a capture through the connection tracker.") { file, view };
         runOptions.AddTo(command);
         settingsOptions.AddTo(command);
         reportOptions.AddTo(command);
@@ -29,7 +35,7 @@ internal static class ReplayCommand
             var profile = memoryOptions.MemoryProfile(parse);
             int allocationLimit = memoryOptions.AllocationLimit(parse);
             string path = parse.GetRequiredValue(file);
-            using var reader = CaptureReader.Open(path);
+            using var reader = InputFile.Open(path);
             var options = new ReplayOptions
             {
                 Settings = settings,
@@ -37,10 +43,18 @@ internal static class ReplayCommand
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
                 AllocationLimit = allocationLimit,
                 Threads = runOptions.ThreadsFor(parse, reader.Length),
+                View = parse.GetValue(view) switch
+                {
+                    "router" => CaptureView.Router,
+                    "host" => CaptureView.Host,
+                    _ => null,
+                },
+                // A pipe may grow for hours (tcpdump -w -): say where the replay stands as it goes.
+                Status = reader.Length is null ? WriteStatus : null,
             };
             bool showProgress = !Console.IsErrorRedirected && reader.Length is > ReplayRunOptions.ProgressThresholdBytes;
             var result = showProgress
-                ? ProgressDisplay.Run(reader.Name, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
+                ? ProgressDisplay.Run(reader.Name, reader.Length!.Value, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
                 : ReplayRunner.Run(reader, options);
             // The HTML report carries a plan, which replays the capture again: only a regular file can be reread.
             Func<CaptureReader>? reopen = FileKind.Of(path) == "regular file" ? () => CaptureReader.Open(path) : null;
@@ -48,5 +62,14 @@ internal static class ReplayCommand
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    /// <summary>"ctnet: capture 0:00:05: 12 entries (max 262,144), 2.4 new/s, 0 drops".</summary>
+    private static void WriteStatus(ReplayStatus s)
+    {
+        var time = TimeSpan.FromSeconds(Math.Floor(s.CaptureSeconds));
+        string max = s.Max > 0 ? s.Max.ToString("N0", CultureInfo.InvariantCulture) : "no limit";
+        Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ctnet: capture {(int)time.TotalHours}:{time.Minutes:00}:{time.Seconds:00}: {s.Entries:N0} entries (max {max}), {s.NewPerSecond:0.#} new/s, {s.Drops:N0} drops"));
     }
 }

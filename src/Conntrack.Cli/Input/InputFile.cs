@@ -1,8 +1,17 @@
+using Conntrack.Capture;
+
 namespace Conntrack.Cli.Input;
 
 /// <summary>Checks a capture path before anything reads it.</summary>
 internal static class InputFile
 {
+    /// <summary>The name that stands for standard input.</summary>
+    public const string StandardInput = "-";
+
+    /// <summary>Opens a checked path, or standard input for <see cref="StandardInput"/> (read once, never seeked).</summary>
+    public static CaptureReader Open(string path) =>
+        path == StandardInput ? CaptureReader.Open(Console.OpenStandardInput(), "stdin") : CaptureReader.Open(path);
+
     /// <summary>
     /// Refuses a missing path, a directory and, unless <paramref name="streamOk"/>, anything but a
     /// regular file: <c>plan</c> replays its input once per candidate, which a pipe cannot give twice,
@@ -12,6 +21,11 @@ internal static class InputFile
     {
         if (string.IsNullOrWhiteSpace(path))
             throw new UsageException($"capture '{OneLine.Of(path)}': expected a file name");
+        if (path == StandardInput)
+        {
+            return streamOk ? path
+                : throw new UsageException("-: plan replays its input once per candidate limit and cannot read standard input: save the capture to a regular file first");
+        }
         string? kind = FileKind.Of(path);
         string shown = OneLine.Of(path);
         return kind switch

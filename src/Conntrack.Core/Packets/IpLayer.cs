@@ -14,7 +14,13 @@ public static class IpLayer
     /// ip_rcv_core / ip6_rcv_core: version, header length, total length not below the header, IPv4
     /// header checksum. A capture cut short by its snap length still passes: the kernel saw it whole.
     /// </summary>
-    public static bool Accepts(ReadOnlySpan<byte> packet)
+    public static bool Accepts(ReadOnlySpan<byte> packet) => Accepts(packet, received: true);
+
+    /// <summary>
+    /// <see cref="Accepts(ReadOnlySpan{byte})"/> for a received packet; a packet the host sends
+    /// itself never passes ip_rcv, so only what parsing needs is checked (loopback addresses are its own).
+    /// </summary>
+    public static bool Accepts(ReadOnlySpan<byte> packet, bool received)
     {
         if (packet.IsEmpty)
             return false;
@@ -23,6 +29,8 @@ public static class IpLayer
         {
             if (packet.Length < 40)
                 return false;
+            if (!received)
+                return true;
             // RFC 4291: loopback never arrives from a wire, multicast is never a source (ip6_rcv_core).
             ulong srcHi = BinaryPrimitives.ReadUInt64BigEndian(packet[8..]), srcLo = BinaryPrimitives.ReadUInt64BigEndian(packet[16..]);
             ulong dstHi = BinaryPrimitives.ReadUInt64BigEndian(packet[24..]), dstLo = BinaryPrimitives.ReadUInt64BigEndian(packet[32..]);
@@ -36,7 +44,7 @@ public static class IpLayer
             return false;
         if (BinaryPrimitives.ReadUInt16BigEndian(packet[2..]) < ihl)
             return false;
-        return InternetChecksum.Fold(InternetChecksum.Add(0, packet[..ihl])) == 0xFFFF;
+        return !received || InternetChecksum.Fold(InternetChecksum.Add(0, packet[..ihl])) == 0xFFFF;
     }
 
     /// <summary>

@@ -40,12 +40,12 @@ internal static class ProtocolDispatch
         _ => GenericTracker.Packet(config, out timeout),
     };
 
-    /// <summary>tcp_error, udp_error, sctp_error and the like: header sanity, flags, checksums.</summary>
-    public static bool HeaderValid(in PacketInfo p, ReadOnlySpan<byte> ipPacket, TrackerConfig config) => p.Tuple.Protocol switch
+    /// <summary>tcp_error, udp_error, sctp_error and the like: header sanity, flags, and checksums when <paramref name="verifyChecksum"/> (PRE_ROUTING with nf_conntrack_checksum on).</summary>
+    public static bool HeaderValid(in PacketInfo p, ReadOnlySpan<byte> ipPacket, bool verifyChecksum) => p.Tuple.Protocol switch
     {
-        IpProtocol.Tcp => TcpTracker.IsValidPacket(p) && (!config.Checksum || L4Checksum.IsValid(ipPacket, p)),
-        IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.IsValidPacket(p) && (!config.Checksum || L4Checksum.IsValid(ipPacket, p)),
-        IpProtocol.Sctp => p.L4Status == L4Status.Ok && SctpTracker.IsValidPacket(L4Bytes(ipPacket, p), config.Checksum, p.Truncated),
+        IpProtocol.Tcp => TcpTracker.IsValidPacket(p) && (!verifyChecksum || L4Checksum.IsValid(ipPacket, p)),
+        IpProtocol.Udp or IpProtocol.UdpLite => UdpTracker.IsValidPacket(p) && (!verifyChecksum || L4Checksum.IsValid(ipPacket, p)),
+        IpProtocol.Sctp => p.L4Status == L4Status.Ok && SctpTracker.IsValidPacket(L4Bytes(ipPacket, p), verifyChecksum, p.Truncated),
         IpProtocol.Dccp => p.L4Status == L4Status.Ok,
         _ => true,
     };

@@ -233,7 +233,7 @@ public sealed partial class ConntrackTable
     internal void Route(ReadOnlySpan<byte> data, ref PacketWork work)
     {
         var ip = data.Slice(work.Offset, work.Length);
-        if (!IpLayer.Accepts(ip))
+        if (!IpLayer.Accepts(ip, work.Hook == NetfilterHook.PreRouting))
         {
             work.Partition = PacketWork.Rejected;
             return;
@@ -279,7 +279,7 @@ public sealed partial class ConntrackTable
             }
             if (first.Partition == PacketWork.Raw)
             {
-                first.Verdict = ProcessRaw(data.Slice(first.Offset, first.Length), first.Timestamp, ordinalBase + i);
+                first.Verdict = ProcessRaw(data.Slice(first.Offset, first.Length), first.Timestamp, ordinalBase + i, first.Hook);
                 NotePeak(Count, first.Timestamp);
                 i++;
                 continue;
@@ -396,7 +396,7 @@ public sealed partial class ConntrackTable
                 var partition = _partitions[w.Partition];
                 int before = partition.Count;
                 var view = new TableView(_max, _allocationLimit, total - before, coupled);
-                w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index, view);
+                w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index, view, w.Hook);
                 w.CountDelta = partition.Count - before;
                 if (coupled)
                 {
@@ -470,9 +470,9 @@ public sealed partial class ConntrackTable
             partition.Attach(_entries, _counters);
     }
 
-    private PacketVerdict ProcessRaw(ReadOnlySpan<byte> ipPacket, long now, long ordinal)
+    private PacketVerdict ProcessRaw(ReadOnlySpan<byte> ipPacket, long now, long ordinal, NetfilterHook hook = NetfilterHook.PreRouting)
     {
-        if (!IpLayer.Accepts(ipPacket))
+        if (!IpLayer.Accepts(ipPacket, hook == NetfilterHook.PreRouting))
             return PacketVerdict.Discarded;
         var defragmenter = (ipPacket[0] >> 4) == 4 ? _defrag4 : _defrag6;
         switch (defragmenter.Submit(ipPacket, now, out var datagram))
@@ -486,17 +486,17 @@ public sealed partial class ConntrackTable
                 break;
         }
         PacketParser.Parse(ipPacket, 0, out var info);
-        return TrackParsed(info, ipPacket, now, ordinal);
+        return TrackParsed(info, ipPacket, now, ordinal, hook);
     }
 
-    private PacketVerdict TrackParsed(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, long ordinal)
+    private PacketVerdict TrackParsed(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, long ordinal, NetfilterHook hook = NetfilterHook.PreRouting)
     {
         EnsureEpoch(now);
         if (now >= _gcNextRun)
             Collect(now);
         var partition = _partitions[PartitionOf(p)];
         var view = new TableView(_max, _allocationLimit, Count - partition.Count, checksLimits: true);
-        var verdict = partition.Track(p, ipPacket, now, -1, ordinal, view);
+        var verdict = partition.Track(p, ipPacket, now, -1, ordinal, view, hook);
         AdoptArraysOf(partition);
         return verdict;
     }

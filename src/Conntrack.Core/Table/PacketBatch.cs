@@ -1,3 +1,6 @@
+using Conntrack.Flows;
+using Conntrack.Packets;
+
 namespace Conntrack.Table;
 
 /// <summary>
@@ -36,7 +39,10 @@ public sealed class PacketBatch
     public bool Fits(int length) => _count < _work.Length && _used + length <= _buffer.Length;
 
     /// <summary>Copies a packet in; false (and nothing added) when the batch is full.</summary>
-    public bool TryAdd(ReadOnlySpan<byte> ipPacket, long timestamp)
+    public bool TryAdd(ReadOnlySpan<byte> ipPacket, long timestamp) => TryAdd(ipPacket, timestamp, NetfilterHook.PreRouting);
+
+    /// <summary>Copies a packet in that conntrack meets at <paramref name="hook"/>; false (and nothing added) when the batch is full.</summary>
+    public bool TryAdd(ReadOnlySpan<byte> ipPacket, long timestamp, NetfilterHook hook)
     {
         if (!Fits(ipPacket.Length))
             return false;
@@ -45,6 +51,7 @@ public sealed class PacketBatch
         work.Offset = _used;
         work.Length = ipPacket.Length;
         work.Timestamp = _table.Clamp(timestamp);
+        work.Hook = hook;
         _used += ipPacket.Length;
         _count++;
         return true;
@@ -55,6 +62,23 @@ public sealed class PacketBatch
 
     /// <summary>The time packet <paramref name="index"/> was tracked at (never earlier than the one before it).</summary>
     public long Timestamp(int index) => _work[CheckIndex(index)].Timestamp;
+
+    /// <summary>
+    /// True when packet <paramref name="index"/> met conntrack at PRE_ROUTING with a TCP, UDP or
+    /// ICMP checksum that does not verify. Computed again on each call: meant for the few packets
+    /// found invalid, not for every packet.
+    /// </summary>
+    public bool FailsChecksum(int index)
+    {
+        ref var work = ref _work[CheckIndex(index)];
+        if (work.Partition == PacketWork.Rejected || work.Hook != NetfilterHook.PreRouting)
+            return false;
+        ref var info = ref work.Info;
+        if (info.Status != ParseStatus.Ok || info.L4Status != L4Status.Ok
+            || info.Tuple.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.UdpLite or IpProtocol.Icmp or IpProtocol.IcmpV6))
+            return false;
+        return !L4Checksum.IsValid(_buffer.AsSpan(work.Offset, work.Length), info);
+    }
 
     public void Clear() => _count = _used = 0;
 

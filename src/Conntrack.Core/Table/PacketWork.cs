@@ -27,5 +27,8 @@ internal struct PacketWork
     public int CountDelta;
     public PacketVerdict Verdict;
     public sbyte Partition;
+
+    /// <summary>Where conntrack meets the packet.</summary>
+    public NetfilterHook Hook;
     public PacketInfo Info;
 }

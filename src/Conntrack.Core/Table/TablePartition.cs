@@ -178,11 +178,14 @@ internal sealed class TablePartition
     /// The per-packet part of nf_conntrack_in after the IP layer, reassembly and the collector:
     /// the ICMP error path, or lookup/allocation and the protocol's tracker.
     /// <paramref name="ordinal"/> is the packet's number in the table's life (new entries take their id from it).
+    /// Checksums are verified, and martians routed away, only at <see cref="NetfilterHook.PreRouting"/>.
     /// </summary>
-    public PacketVerdict Track(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, int bucket, long ordinal, in TableView table)
+    public PacketVerdict Track(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, int bucket, long ordinal, in TableView table, NetfilterHook hook)
     {
         _ordinal = ordinal;
         Advance(now);
+        bool received = hook == NetfilterHook.PreRouting;
+        bool verifyChecksum = _config.Checksum && received;
         if (p.Status != ParseStatus.Ok || p.L4Status == L4Status.NoTuple)
             return CountInvalid();
         byte protocol = p.Tuple.Protocol;
@@ -192,7 +195,7 @@ internal sealed class TablePartition
             // protocol's header checks run after lookup and allocation, in its tracker.
             case IpProtocol.Icmp:
             case IpProtocol.IcmpV6:
-                if (p.L4Status != L4Status.Ok || (_config.Checksum && !L4Checksum.IsValid(ipPacket, p)))
+                if (p.L4Status != L4Status.Ok || (verifyChecksum && !L4Checksum.IsValid(ipPacket, p)))
                 {
                     _stats.Error++;
                     return PacketVerdict.Invalid;
@@ -209,7 +212,7 @@ internal sealed class TablePartition
                     return TrackIcmpError(p);
                 break;
         }
-        return TrackFlow(p, ipPacket, now, bucket < 0 ? BucketOf(p.Tuple) : bucket, table);
+        return TrackFlow(p, ipPacket, now, bucket < 0 ? BucketOf(p.Tuple) : bucket, table, verifyChecksum, received);
     }
 
     private PacketVerdict CountInvalid()
@@ -222,7 +225,7 @@ internal sealed class TablePartition
     /// Steps 4 to 6 of the kernel's order: lookup, and on a miss allocation (limit, early drop);
     /// the tracker's header checks, the new-entry check and the tracker; SEEN_REPLY; confirmation.
     /// </summary>
-    private PacketVerdict TrackFlow(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, int bucket, in TableView table)
+    private PacketVerdict TrackFlow(in PacketInfo p, ReadOnlySpan<byte> ipPacket, long now, int bucket, in TableView table, bool verifyChecksum, bool received)
     {
         while (true)
         {
@@ -236,7 +239,7 @@ internal sealed class TablePartition
             int dir = node & 1;
             // The trackers' *_error checks run only now: a broken packet of a new flow has already
             // been counted against nf_conntrack_max (and may have been dropped for it).
-            if (!ProtocolDispatch.HeaderValid(p, ipPacket, _config)
+            if (!ProtocolDispatch.HeaderValid(p, ipPacket, verifyChecksum)
                 || (created && !ProtocolDispatch.NewEntryAccepted(ref _entries[index], p, now, _config)))
             {
                 if (created)
@@ -272,7 +275,7 @@ internal sealed class TablePartition
             if (created)
             {
                 // Routing drops martians after PRE_ROUTING: the unconfirmed entry dies silently.
-                if (IpLayer.IsMartian(p.Tuple))
+                if (received && IpLayer.IsMartian(p.Tuple))
                 {
                     Free(index);
                     return PacketVerdict.Discarded;
@@ -285,7 +288,7 @@ internal sealed class TablePartition
             {
                 Emit(ConntrackEventType.Update, index);
             }
-            return new PacketVerdict(IpLayer.IsMartian(p.Tuple) ? PacketFate.Discarded : PacketFate.Accepted, ctinfo, index);
+            return new PacketVerdict(received && IpLayer.IsMartian(p.Tuple) ? PacketFate.Discarded : PacketFate.Accepted, ctinfo, index);
         }
     }
 
