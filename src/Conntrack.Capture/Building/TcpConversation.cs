@@ -33,13 +33,10 @@ public sealed class TcpConversation
     /// <param name="clientIsn">The client's initial sequence number.</param>
     /// <param name="serverIsn">The server's initial sequence number.</param>
     public TcpConversation(uint client, ushort clientPort, uint server, ushort serverPort, uint clientIsn, uint serverIsn)
+        : this(clientPort, serverPort, clientIsn, serverIsn)
     {
         _client4 = client;
         _server4 = server;
-        _clientPort = clientPort;
-        _serverPort = serverPort;
-        ClientNext = clientIsn;
-        ServerNext = serverIsn;
     }
 
     /// <summary>An IPv6 conversation.</summary>
@@ -50,6 +47,7 @@ public sealed class TcpConversation
     /// <param name="clientIsn">The client's initial sequence number.</param>
     /// <param name="serverIsn">The server's initial sequence number.</param>
     public TcpConversation(ReadOnlySpan<byte> client, ushort clientPort, ReadOnlySpan<byte> server, ushort serverPort, uint clientIsn, uint serverIsn)
+        : this(clientPort, serverPort, clientIsn, serverIsn)
     {
         if (client.Length != 16 || server.Length != 16)
         {
@@ -58,6 +56,10 @@ public sealed class TcpConversation
 
         _client6 = client.ToArray();
         _server6 = server.ToArray();
+    }
+
+    private TcpConversation(ushort clientPort, ushort serverPort, uint clientIsn, uint serverIsn)
+    {
         _clientPort = clientPort;
         _serverPort = serverPort;
         ClientNext = clientIsn;
