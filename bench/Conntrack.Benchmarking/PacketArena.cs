@@ -29,9 +29,10 @@ public sealed class PacketArena
 
     public int LengthOf(int index) => _lengths[index];
 
-    public void AddTcp(uint src, uint dst, ushort sport, ushort dport, TcpFlags flags, uint seq, uint ack, ushort window = 65535)
+    /// <summary>Adds the next segment of <paramref name="conversation"/> from the client (<paramref name="fromClient"/>) or the server.</summary>
+    public void Add(TcpConversation conversation, bool fromClient, TcpFlags flags)
     {
-        int length = PacketBuilder.Tcp4(_bytes.AsSpan(Count * Stride, Stride), src, dst, sport, dport, flags, seq, ack, window);
+        int length = conversation.Write(_bytes.AsSpan(Count * Stride, Stride), fromClient, flags);
         _lengths[Count++] = (byte)length;
     }
 

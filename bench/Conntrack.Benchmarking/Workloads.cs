@@ -10,6 +10,7 @@ public static class Workloads
 {
     public const long Second = 1_000_000_000;
     private const uint Server = 0xC0000201;
+    private const ushort Window = 65535;
 
     /// <summary>Settings for a table sized to exactly <paramref name="flows"/> entries, checksums off (the packets are built, not captured).</summary>
     public static ConntrackSettings Sized(int flows)
@@ -23,6 +24,13 @@ public static class Workloads
     /// <summary>Receives one built packet (valid only during the call).</summary>
     public delegate void PacketSink(ReadOnlySpan<byte> packet);
 
+    /// <summary>Flow <paramref name="i"/>'s connection to the server: ISNs 1000 and 5000, both windows 65535.</summary>
+    public static TcpConversation Conversation(int i, uint clientIsn = 1000, uint serverIsn = 5000)
+    {
+        var (client, port) = PacketArena.Client(i);
+        return new TcpConversation(client, port, Server, 80, clientIsn, serverIsn) { ClientWindow = Window, ServerWindow = Window };
+    }
+
     /// <summary>The three-way handshake of every flow, built one packet at a time into one buffer (setup cost is not measured).</summary>
     public static void Handshakes(int flows, PacketSink sink)
     {
@@ -30,10 +38,10 @@ public static class Workloads
         Span<byte> packet = stackalloc byte[PacketArena.Stride];
         for (int i = 0; i < flows; i++)
         {
-            var (client, port) = PacketArena.Client(i);
-            sink(packet[..PacketBuilder.Tcp4(packet, client, Server, port, 80, TcpFlags.Syn, 1000, 0, 65535)]);
-            sink(packet[..PacketBuilder.Tcp4(packet, Server, client, 80, port, TcpFlags.Syn | TcpFlags.Ack, 5000, 1001, 65535)]);
-            sink(packet[..PacketBuilder.Tcp4(packet, client, Server, port, 80, TcpFlags.Ack, 1001, 5001, 65535)]);
+            var c = Conversation(i);
+            sink(packet[..c.Write(packet, fromClient: true, TcpFlags.Syn)]);
+            sink(packet[..c.Write(packet, fromClient: false, TcpFlags.Syn | TcpFlags.Ack)]);
+            sink(packet[..c.Write(packet, fromClient: true, TcpFlags.Ack)]);
         }
     }
 
@@ -46,9 +54,10 @@ public static class Workloads
         var hits = new PacketArena(flows * 2);
         for (int i = 0; i < flows; i++)
         {
-            var (client, port) = PacketArena.Client(i);
-            hits.AddTcp(client, Server, port, 80, TcpFlags.Ack, 1001, 5001);
-            hits.AddTcp(Server, client, 80, port, TcpFlags.Ack, 5001, 1001);
+            // Numbered as after the handshake.
+            var c = Conversation(i, 1001, 5001);
+            hits.Add(c, fromClient: true, TcpFlags.Ack);
+            hits.Add(c, fromClient: false, TcpFlags.Ack);
         }
         return hits;
     }
@@ -59,13 +68,13 @@ public static class Workloads
         var arena = new PacketArena(connections * 6);
         for (int i = 0; i < connections; i++)
         {
-            var (client, port) = PacketArena.Client(i);
-            arena.AddTcp(client, Server, port, 80, TcpFlags.Syn, 1000, 0);
-            arena.AddTcp(Server, client, 80, port, TcpFlags.Syn | TcpFlags.Ack, 5000, 1001);
-            arena.AddTcp(client, Server, port, 80, TcpFlags.Ack, 1001, 5001);
-            arena.AddTcp(client, Server, port, 80, TcpFlags.Fin | TcpFlags.Ack, 1001, 5001);
-            arena.AddTcp(Server, client, 80, port, TcpFlags.Fin | TcpFlags.Ack, 5001, 1002);
-            arena.AddTcp(client, Server, port, 80, TcpFlags.Ack, 1002, 5002);
+            var c = Conversation(i);
+            arena.Add(c, fromClient: true, TcpFlags.Syn);
+            arena.Add(c, fromClient: false, TcpFlags.Syn | TcpFlags.Ack);
+            arena.Add(c, fromClient: true, TcpFlags.Ack);
+            arena.Add(c, fromClient: true, TcpFlags.Fin | TcpFlags.Ack);
+            arena.Add(c, fromClient: false, TcpFlags.Fin | TcpFlags.Ack);
+            arena.Add(c, fromClient: true, TcpFlags.Ack);
         }
         return arena;
     }
@@ -75,10 +84,7 @@ public static class Workloads
     {
         var flood = new PacketArena(count);
         for (int i = 0; i < count; i++)
-        {
-            var (client, port) = PacketArena.Client(first + i);
-            flood.AddTcp(client, Server, port, 80, TcpFlags.Syn, 7, 0);
-        }
+            flood.Add(Conversation(first + i, clientIsn: 7), fromClient: true, TcpFlags.Syn);
         return flood;
     }
 

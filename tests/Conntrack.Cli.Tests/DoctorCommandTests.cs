@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using Conntrack.TestData;
 using Xunit.Abstractions;
 
 namespace Conntrack.Cli.Tests;
@@ -9,17 +9,8 @@ namespace Conntrack.Cli.Tests;
 /// <summary>The doctor and snapshot commands as a user runs them.</summary>
 public class DoctorCommandTests(ITestOutputHelper output)
 {
-    /// <summary>The doctor's fixture snapshots (tests/Conntrack.TestData/Snapshots), found above the test assembly.</summary>
-    internal static string Fixture(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "tests", "Conntrack.TestData", "Snapshots", name);
-            if (Directory.Exists(candidate))
-                return candidate;
-        }
-        throw new DirectoryNotFoundException($"fixture {name} not found above {AppContext.BaseDirectory}");
-    }
+    /// <summary>The doctor's fixture snapshots (tests/Conntrack.TestData/Snapshots).</summary>
+    internal static string Fixture(string name) => Snapshots.Path(name);
 
     private static JsonElement Json(CtnetProcess.Result run)
     {
@@ -142,45 +133,13 @@ public class DoctorCommandTests(ITestOutputHelper output)
     [Fact]
     public void Doctor_answers_for_100k_entries()
     {
-        string dir = Path.Combine(Path.GetTempPath(), "ctnet-100k-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            WriteLargeSnapshot(dir, 100_000);
-            var clock = Stopwatch.StartNew();
-            var root = Json(CtnetProcess.Run("doctor", "--root", dir, "--json"));
-            clock.Stop();
-            Assert.Equal(100_000, root.GetProperty("table").GetProperty("entries").GetInt64());
-            Assert.Equal("dropping_full", root.GetProperty("verdict").GetString());
-            output.WriteLine($"ctnet doctor on 100,000 entries: {clock.Elapsed.TotalMilliseconds:0} ms wall (process start included), {root.GetProperty("elapsed_ms").GetDouble():0} ms reading inside");
-        }
-        finally
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    private static void WriteLargeSnapshot(string root, int entries)
-    {
-        var rng = new Random(7);
-        Directory.CreateDirectory(Path.Combine(root, "proc/net/stat"));
-        Directory.CreateDirectory(Path.Combine(root, "proc/sys/net/netfilter"));
-        string n = entries.ToString(CultureInfo.InvariantCulture);
-        File.WriteAllText(Path.Combine(root, "proc/sys/net/netfilter/nf_conntrack_max"), n + "\n");
-        File.WriteAllText(Path.Combine(root, "proc/sys/net/netfilter/nf_conntrack_count"), n + "\n");
-        File.WriteAllText(Path.Combine(root, "proc/sys/net/netfilter/nf_conntrack_buckets"), n + "\n");
-        File.WriteAllText(Path.Combine(root, "proc/net/stat/nf_conntrack"),
-            "entries  clashres found new invalid ignore delete chainlength insert insert_failed drop early_drop icmp_error  expect_new expect_create expect_delete search_restart\n" +
-            string.Create(CultureInfo.InvariantCulture, $"{entries:x8}  00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000000 00000400 00000000 00000000  00000000 00000000 00000000 00000000\n"));
-        using var w = new StreamWriter(Path.Combine(root, "proc/net/nf_conntrack"), false, new UTF8Encoding(false), 1 << 16);
-        for (int i = 0; i < entries; i++)
-        {
-            string src = string.Create(CultureInfo.InvariantCulture, $"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}");
-            string dst = string.Create(CultureInfo.InvariantCulture, $"198.51.100.{rng.Next(1, 255)}");
-            int sport = 1024 + rng.Next(60000);
-            w.Write(rng.Next(4) == 0
-                ? string.Create(CultureInfo.InvariantCulture, $"ipv4     2 tcp      6 {rng.Next(1, 120)} TIME_WAIT src={src} dst={dst} sport={sport} dport=443 src={dst} dst={src} sport=443 dport={sport} [ASSURED] mark=0 zone=0 use=2\n")
-                : string.Create(CultureInfo.InvariantCulture, $"ipv4     2 tcp      6 {rng.Next(1, 432000)} ESTABLISHED src={src} dst={dst} sport={sport} dport=443 src={dst} dst={src} sport=443 dport={sport} [ASSURED] mark=0 zone=0 use=2\n"));
-        }
+        using var dir = new TempDir("ctnet-100k-");
+        LargeSnapshot.Write(dir.Path, 100_000);
+        var clock = Stopwatch.StartNew();
+        var root = Json(CtnetProcess.Run("doctor", "--root", dir.Path, "--json"));
+        clock.Stop();
+        Assert.Equal(100_000, root.GetProperty("table").GetProperty("entries").GetInt64());
+        Assert.Equal("dropping_full", root.GetProperty("verdict").GetString());
+        output.WriteLine($"ctnet doctor on 100,000 entries: {clock.Elapsed.TotalMilliseconds:0} ms wall (process start included), {root.GetProperty("elapsed_ms").GetDouble():0} ms reading inside");
     }
 }

@@ -1,4 +1,4 @@
-using Conntrack.Core.Tests.Support;
+using Conntrack.TestData;
 using Conntrack.Packets;
 using Conntrack.Settings;
 using Conntrack.Table;

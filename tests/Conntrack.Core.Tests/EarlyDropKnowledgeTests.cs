@@ -1,7 +1,8 @@
+using Conntrack.TestData;
 using Conntrack.Core.Tests.Support;
 using Conntrack.Packets;
 using Conntrack.Table;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

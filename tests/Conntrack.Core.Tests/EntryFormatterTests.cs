@@ -1,9 +1,10 @@
+using Conntrack.TestData;
 using Conntrack.Core.Tests.Support;
 using Conntrack.Flows;
 using Conntrack.Formats;
 using Conntrack.Packets;
 using Conntrack.Table;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

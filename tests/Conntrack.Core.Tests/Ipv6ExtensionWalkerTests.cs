@@ -1,7 +1,7 @@
 using System.Globalization;
 using Conntrack.Flows;
 using Conntrack.Packets;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

@@ -1,5 +1,5 @@
 using Conntrack.Packets;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

@@ -2,7 +2,7 @@ using Conntrack.Core.Tests.Support;
 using Conntrack.Flows;
 using Conntrack.Formats;
 using Conntrack.Table;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

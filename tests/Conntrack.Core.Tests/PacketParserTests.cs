@@ -1,6 +1,6 @@
 using Conntrack.Flows;
 using Conntrack.Packets;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

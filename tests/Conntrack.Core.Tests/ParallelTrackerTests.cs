@@ -1,5 +1,5 @@
+using Conntrack.TestData;
 using Conntrack.Capture;
-using Conntrack.Core.Tests.Support;
 using Conntrack.Settings;
 using Conntrack.Table;
 

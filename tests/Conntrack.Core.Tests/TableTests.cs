@@ -1,8 +1,9 @@
+using Conntrack.TestData;
 using Conntrack.Core.Tests.Support;
 using Conntrack.Packets;
 using Conntrack.Protocols;
 using Conntrack.Table;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

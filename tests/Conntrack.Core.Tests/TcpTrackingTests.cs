@@ -1,3 +1,4 @@
+using Conntrack.TestData;
 using Conntrack.Core.Tests.Support;
 using Conntrack.Packets;
 using Conntrack.Protocols;

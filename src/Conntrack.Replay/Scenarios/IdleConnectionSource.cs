@@ -19,12 +19,12 @@ public sealed class IdleConnectionSource(int connections, long openOver, long ke
                 yield break;
             uint client = Addresses.Client(random, Math.Max(connections, 1));
             uint server = Addresses.InternetServer(random);
-            var conversation = new TcpConversation(client, (ushort)random.Next(32768, 61000), server, 22, (uint)random.Next(), (uint)random.Next());
+            var conversation = new TimedTcpConversation(client, (ushort)random.Next(32768, 61000), server, 22, (uint)random.Next(), (uint)random.Next());
             yield return new ScheduledFlow(t, Session(conversation, t, end, keepAlive));
         }
     }
 
-    internal static IEnumerable<PacketSpec> Session(TcpConversation c, long t, long end, long keepAlive)
+    internal static IEnumerable<PacketSpec> Session(TimedTcpConversation c, long t, long end, long keepAlive)
     {
         yield return c.Syn(t);
         yield return c.SynAck(t += 20 * Millisecond);

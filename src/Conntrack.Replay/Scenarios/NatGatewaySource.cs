@@ -16,7 +16,7 @@ public sealed class NatGatewaySource(double rate, int clients) : FlowSource
             double kind = random.NextDouble();
             if (kind < 0.60)
             {
-                var c = new TcpConversation(client, port, Addresses.InternetServer(random), 443, (uint)random.Next(), (uint)random.Next());
+                var c = new TimedTcpConversation(client, port, Addresses.InternetServer(random), 443, (uint)random.Next(), (uint)random.Next());
                 long rtt = random.Next(10, 120) * Millisecond;
                 int requests = random.Next(1, 4);
                 var think = new long[requests];
@@ -41,7 +41,7 @@ public sealed class NatGatewaySource(double rate, int clients) : FlowSource
             }
             else
             {
-                var c = new TcpConversation(client, port, Addresses.InternetServer(random), 22, (uint)random.Next(), (uint)random.Next());
+                var c = new TimedTcpConversation(client, port, Addresses.InternetServer(random), 22, (uint)random.Next(), (uint)random.Next());
                 yield return new ScheduledFlow(t, IdleConnectionSource.Session(c, t, end, 7200 * Second));
             }
         }

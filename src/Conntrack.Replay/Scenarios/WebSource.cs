@@ -14,7 +14,7 @@ public sealed class WebSource(uint server, double rate, int clients) : FlowSourc
         for (long t = start + NextArrival(random, rate); t < end; t += NextArrival(random, rate))
         {
             uint client = Addresses.Client(random, clients);
-            var conversation = new TcpConversation(client, (ushort)random.Next(32768, 61000), server, 443, (uint)random.Next(), (uint)random.Next());
+            var conversation = new TimedTcpConversation(client, (ushort)random.Next(32768, 61000), server, 443, (uint)random.Next(), (uint)random.Next());
             long rtt = random.Next(2, 60) * Millisecond;
             int requests = random.Next(1, 6);
             var thinkTimes = new long[requests];
@@ -28,7 +28,7 @@ public sealed class WebSource(uint server, double rate, int clients) : FlowSourc
         }
     }
 
-    internal static IEnumerable<PacketSpec> Connection(TcpConversation c, long t, long rtt, long[] thinkTimes, int[] responses)
+    internal static IEnumerable<PacketSpec> Connection(TimedTcpConversation c, long t, long rtt, long[] thinkTimes, int[] responses)
     {
         yield return c.Syn(t);
         yield return c.SynAck(t += rtt / 2);

@@ -14,7 +14,7 @@ public sealed class TopologyTests(ITestOutputHelper output)
     {
         var scenario = new ScenarioBuilder("harness/udp-and-tcp", "one UDP flow and one TCP handshake")
             .Add(ScenarioPackets.Udp(ScenarioHost.Client, ScenarioHost.Server, 1000, 2000))
-            .Add(new TcpConversation().Handshake())
+            .Add(ScenarioConversation.New().Handshake())
             .Build();
         var report = ParityRun.RunScenario(scenario, output);
         Assert.True(report.IsParity, report.Describe());
@@ -40,7 +40,7 @@ public sealed class TopologyTests(ITestOutputHelper output)
     {
         // Same packets, but the engine is told ESTABLISHED lasts 1000 s: the comparison must catch it.
         var scenario = new ScenarioBuilder("harness/deliberate-mismatch", "an engine with a different established timeout")
-            .Add(new TcpConversation().Established())
+            .Add(ScenarioConversation.New().Established())
             .Build();
         var settings = new ConntrackSettings();
         settings.Set("nf_conntrack_checksum", 0);

@@ -1,3 +1,4 @@
+using Conntrack.TestData;
 using Conntrack.Packets;
 
 namespace Conntrack.KernelParity.Tests.Scenarios;
@@ -32,8 +33,8 @@ internal static class FragmentScenarios
                 .Add(fragments[1])
                 .Build();
 
-            var conversation = new TcpConversation(ipv6, clientPort: 40011);
-            byte[] syn = conversation.Client(TcpFlags.Syn, options: TcpConversation.SynOptions(7, sackPermitted: true));
+            var conversation = ScenarioConversation.New(ipv6, clientPort: 40011);
+            byte[] syn = conversation.Client(TcpFlags.Syn, options: TcpConn.SynOptions(7, sackPermitted: true));
             var synFragments = ScenarioPackets.Fragment(syn, 8, identification: 0x4321);
             var rest = new List<byte[]> { conversation.Server(TcpFlags.Syn | TcpFlags.Ack), conversation.Client(TcpFlags.Ack) };
             byte[] data = conversation.Client(TcpFlags.Psh | TcpFlags.Ack, 1500);

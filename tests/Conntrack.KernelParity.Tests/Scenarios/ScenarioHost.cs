@@ -23,10 +23,12 @@ internal sealed class ScenarioHost
 
     private ScenarioHost(string address)
     {
-        var parsed = IPAddress.Parse(address);
-        Bytes = parsed.GetAddressBytes();
+        Address = IPAddress.Parse(address);
+        Bytes = Address.GetAddressBytes();
         IsIpv6 = Bytes.Length == 16;
     }
+
+    public IPAddress Address { get; }
 
     public bool IsIpv6 { get; }
 

@@ -2,31 +2,25 @@ using Conntrack.Packets;
 using System.Buffers.Binary;
 using System.Numerics;
 using Conntrack.Capture;
+using Conntrack.TestData;
 
 namespace Conntrack.KernelParity.Tests.Scenarios;
 
 /// <summary>
 /// Builds single IP packets for scenarios with the project's <see cref="PacketBuilder"/>, picking the
-/// IPv4 or IPv6 form from the hosts. Each call returns a fresh array.
+/// IPv4 or IPv6 form from the hosts (TCP through <see cref="TcpConn"/>). Each call returns a fresh array.
 /// </summary>
 internal static class ScenarioPackets
 {
     private const int MaxPacket = 9000;
 
-    public static byte[] Tcp(ScenarioHost src, ScenarioHost dst, ushort sport, ushort dport, TcpFlags flags, uint seq, uint ack, ushort window, int payload = 0, ReadOnlySpan<byte> options = default)
-    {
-        Span<byte> buffer = stackalloc byte[MaxPacket];
-        byte[] data = Payload(payload);
-        int n = src.IsIpv6
-            ? PacketBuilder.Tcp6(buffer, src.Bytes, dst.Bytes, sport, dport, flags, seq, ack, window, data, options)
-            : PacketBuilder.Tcp4(buffer, src.V4, dst.V4, sport, dport, flags, seq, ack, window, data, options);
-        return buffer[..n].ToArray();
-    }
+    public static byte[] Tcp(ScenarioHost src, ScenarioHost dst, ushort sport, ushort dport, TcpFlags flags, uint seq, uint ack, ushort window, int payload = 0, byte[]? options = null) =>
+        new TcpConn(src.Address, sport, dst.Address, dport) { Payload = Payloads.Letters }.C(flags, seq, ack, window, payload, options);
 
     public static byte[] Udp(ScenarioHost src, ScenarioHost dst, ushort sport, ushort dport, int payload = 32)
     {
         Span<byte> buffer = stackalloc byte[MaxPacket];
-        byte[] data = Payload(payload);
+        byte[] data = Payloads.Letters(payload);
         int n = src.IsIpv6
             ? PacketBuilder.Udp6(buffer, src.Bytes, dst.Bytes, sport, dport, data)
             : PacketBuilder.Udp4(buffer, src.V4, dst.V4, sport, dport, data);
@@ -97,14 +91,5 @@ internal static class ScenarioPackets
         for (int i = 0; i < count; i++)
             fragments.Add(buffer[ranges[i]]);
         return fragments;
-    }
-
-    /// <summary>Recognisable filler bytes.</summary>
-    public static byte[] Payload(int length)
-    {
-        byte[] data = new byte[length];
-        for (int i = 0; i < length; i++)
-            data[i] = (byte)('a' + (i % 26));
-        return data;
     }
 }

@@ -1,3 +1,4 @@
+using Conntrack.TestData;
 using Conntrack.Packets;
 
 namespace Conntrack.KernelParity.Tests.Scenarios;
@@ -99,8 +100,8 @@ internal static class TcpEdgeScenarios
         {
             yield return Make(name, "data 200000 ahead with a scaled window of 2000 << 7: in window only if both sides scale", (s, c) =>
             {
-                s.Add(c.Client(Syn, options: TcpConversation.SynOptions(clientScale)));
-                s.Add(c.Server(SynAck, window: 65535, options: TcpConversation.SynOptions(serverScale)));
+                s.Add(c.Client(Syn, options: TcpConn.SynOptions(clientScale)));
+                s.Add(c.Server(SynAck, window: 65535, options: TcpConn.SynOptions(serverScale)));
                 s.Add(c.Client(Ack, window: 502));
                 s.Add(c.Server(Ack, window: 2000));
                 s.Add(c.Client(PshAck, 1000, seq: c.ClientNext + 200_000, window: 502));
@@ -108,27 +109,27 @@ internal static class TcpEdgeScenarios
         }
         yield return Make("tcp/sack-within-data", "SACK block over data the client did send: accepted", (s, c) =>
         {
-            s.Add(c.Client(Syn, options: TcpConversation.SynOptions(sackPermitted: true)));
-            s.Add(c.Server(SynAck, options: TcpConversation.SynOptions(sackPermitted: true)));
+            s.Add(c.Client(Syn, options: TcpConn.SynOptions(sackPermitted: true)));
+            s.Add(c.Server(SynAck, options: TcpConn.SynOptions(sackPermitted: true)));
             s.Add(c.Client(Ack));
             uint first = c.ClientNext;
             s.Add(c.Client(PshAck, 100));
             c.ClientNext += 100; // the second segment is lost before B
             uint third = c.ClientNext;
             s.Add(c.Client(PshAck, 100));
-            s.Add(c.Server(Ack, ack: first + 100, options: TcpConversation.SackOption(third, third + 100)));
+            s.Add(c.Server(Ack, ack: first + 100, options: TcpConn.SackOption(third, third + 100)));
         });
         yield return Make("tcp/sack-beyond-data", "SACK block beyond anything the client sent: invalid", (s, c) =>
         {
-            s.Add(c.Client(Syn, options: TcpConversation.SynOptions(sackPermitted: true)));
-            s.Add(c.Server(SynAck, options: TcpConversation.SynOptions(sackPermitted: true)));
+            s.Add(c.Client(Syn, options: TcpConn.SynOptions(sackPermitted: true)));
+            s.Add(c.Server(SynAck, options: TcpConn.SynOptions(sackPermitted: true)));
             s.Add(c.Client(Ack)).Add(c.Client(PshAck, 100));
-            s.Add(c.Server(Ack, options: TcpConversation.SackOption(c.ClientNext + 5000, c.ClientNext + 6000)));
+            s.Add(c.Server(Ack, options: TcpConn.SackOption(c.ClientNext + 5000, c.ClientNext + 6000)));
         });
         yield return Make("tcp/sack-not-permitted", "the same SACK block without SACK-permitted in the handshake: SACK ignored", (s, c) =>
         {
             s.Add(c.Handshake()).Add(c.Client(PshAck, 100));
-            s.Add(c.Server(Ack, options: TcpConversation.SackOption(c.ClientNext + 5000, c.ClientNext + 6000)));
+            s.Add(c.Server(Ack, options: TcpConn.SackOption(c.ClientNext + 5000, c.ClientNext + 6000)));
         });
 
         // Reopening a closed connection (reference §4.5 item 1, §10 item 8).
@@ -196,10 +197,10 @@ internal static class TcpEdgeScenarios
             s.Add(c.Client(Syn, 20)).Add(c.Server(SynAck)).Add(c.Client(Ack)));
     }
 
-    private static Scenario Make(string name, string purpose, Action<ScenarioBuilder, TcpConversation> build, bool ipv6 = false)
+    private static Scenario Make(string name, string purpose, Action<ScenarioBuilder, TcpConn> build, bool ipv6 = false)
     {
         var builder = new ScenarioBuilder(name, purpose);
-        build(builder, new TcpConversation(ipv6));
+        build(builder, ScenarioConversation.New(ipv6));
         return builder.Build();
     }
 }

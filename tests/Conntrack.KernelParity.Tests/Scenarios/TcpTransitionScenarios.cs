@@ -1,3 +1,4 @@
+using Conntrack.TestData;
 using Conntrack.Packets;
 
 namespace Conntrack.KernelParity.Tests.Scenarios;
@@ -19,7 +20,7 @@ internal static class TcpTransitionScenarios
         Rst,
     }
 
-    private static readonly (string State, Func<TcpConversation, IEnumerable<byte[]>> Prefix)[] States =
+    private static readonly (string State, Func<TcpConn, IEnumerable<byte[]>> Prefix)[] States =
     [
         ("NONE", _ => []),
         ("SYN_SENT", c => [c.Client(TcpFlags.Syn)]),
@@ -45,7 +46,7 @@ internal static class TcpTransitionScenarios
                 foreach (var flagClass in Enum.GetValues<FlagClass>())
                 {
                     string direction = fromClient ? "orig" : "reply";
-                    var conversation = new TcpConversation();
+                    var conversation = ScenarioConversation.New();
                     var builder = new ScenarioBuilder(
                         $"tcp-cell/{state}/{direction}/{flagClass}",
                         $"{flagClass} from the {(fromClient ? "original" : "reply")} direction in {state} (reference §4.3)");
@@ -57,7 +58,7 @@ internal static class TcpTransitionScenarios
         }
     }
 
-    private static byte[] Probe(TcpConversation c, bool fromClient, FlagClass flagClass) => flagClass switch
+    private static byte[] Probe(TcpConn c, bool fromClient, FlagClass flagClass) => flagClass switch
     {
         FlagClass.Syn => c.Send(fromClient, TcpFlags.Syn),
         FlagClass.SynAck => c.Send(fromClient, TcpFlags.Syn | TcpFlags.Ack),

@@ -8,7 +8,7 @@ internal static class VlanScenarios
 {
     public static IEnumerable<Scenario> All()
     {
-        var tcp = new TcpConversation(clientPort: 40020);
+        var tcp = ScenarioConversation.New(clientPort: 40020);
         var single = new ScenarioBuilder("vlan/tcp-802.1q", "a TCP connection in 802.1Q-tagged frames");
         foreach (byte[] p in tcp.Established())
             single.Add(p, 100);

@@ -47,14 +47,14 @@ internal sealed class AssuredConnectionSource(int count, long fromOffset, long u
         for (int i = 0; i < count; i++)
         {
             long t = start + fromOffset + (i * spacing);
-            var conversation = new TcpConversation(FloodAddresses.Client(i), (ushort)(40000 + (i % 20000)), FloodAddresses.WebServer, 443,
+            var conversation = new TimedTcpConversation(FloodAddresses.Client(i), (ushort)(40000 + (i % 20000)), FloodAddresses.WebServer, 443,
                 (uint)random.Next(), (uint)random.Next());
             long later = i < keepAlive ? start + keepAliveFrom + (i * keepAliveSpacing) : -1;
             yield return new ScheduledFlow(t, Connection(conversation, t, later));
         }
     }
 
-    private static IEnumerable<PacketSpec> Connection(TcpConversation c, long t, long later)
+    private static IEnumerable<PacketSpec> Connection(TimedTcpConversation c, long t, long later)
     {
         yield return c.Syn(t);
         yield return c.SynAck(t + Step);

@@ -1,23 +1,24 @@
-using System.Buffers.Binary;
+using Xunit;
 using System.Net;
 using Conntrack.Capture;
 using Conntrack.Flows;
 using Conntrack.Packets;
 
-namespace Conntrack.Core.Tests.Support;
+namespace Conntrack.TestData;
 
 /// <summary>
 /// Test packets from strings: hex for hand-built bytes, and address/port shorthands over
-/// Conntrack.Capture's <see cref="PacketBuilder"/> (correct IPv4 header and L4 checksums).
+/// Conntrack.Capture's <see cref="PacketBuilder"/> (correct IPv4 header and L4 checksums); TCP through
+/// <see cref="TcpConn"/>.
 /// </summary>
-internal static class Pkt
+public static class Pkt
 {
     public static byte[] Hex(string hex) => Convert.FromHexString(string.Concat(hex.Where(Uri.IsHexDigit)));
 
     public static bool IsV6(string address) => address.Contains(':', StringComparison.Ordinal);
 
     // The common packets come from Conntrack.Capture's PacketBuilder (valid IP and L4 checksums).
-    private static uint V4(string address) => BinaryPrimitives.ReadUInt32BigEndian(IPAddress.Parse(address).GetAddressBytes());
+    private static uint V4(string address) => TcpConn.HostOrder(IPAddress.Parse(address));
 
     private static byte[] V6Bytes(string address) => IPAddress.Parse(address).GetAddressBytes();
 
@@ -29,20 +30,12 @@ internal static class Pkt
     }
 
     public static byte[] Tcp(string src, ushort sport, string dst, ushort dport, TcpFlags flags, uint seq = 0, uint ack = 0,
-        ushort window = 64240, int payload = 0, byte[]? options = null)
-    {
-        var data = new byte[payload];
-        data.AsSpan().Fill((byte)'x');
-        var f = flags;
-        return IsV6(src)
-            ? Build(b => PacketBuilder.Tcp6(b, V6Bytes(src), V6Bytes(dst), sport, dport, f, seq, ack, window, data, options))
-            : Build(b => PacketBuilder.Tcp4(b, V4(src), V4(dst), sport, dport, f, seq, ack, window, data, options));
-    }
+        ushort window = 64240, int payload = 0, byte[]? options = null) =>
+        new TcpConn(src, sport, dst, dport).C(flags, seq, ack, window, payload, options);
 
     public static byte[] Udp(string src, ushort sport, string dst, ushort dport, int payload = 0)
     {
-        var data = new byte[payload];
-        data.AsSpan().Fill((byte)'u');
+        var data = Payloads.Repeated(payload, (byte)'u');
         return IsV6(src)
             ? Build(b => PacketBuilder.Udp6(b, V6Bytes(src), V6Bytes(dst), sport, dport, data))
             : Build(b => PacketBuilder.Udp4(b, V4(src), V4(dst), sport, dport, data));
@@ -73,26 +66,4 @@ internal static class Pkt
         Assert.Equal(ParseStatus.Ok, info.Status);
         return info.Tuple;
     }
-}
-
-/// <summary>One TCP connection between a client and a server, for building its segments.</summary>
-internal sealed class TcpConn(string client, ushort clientPort, string server, ushort serverPort)
-{
-    public string Client { get; } = client;
-    public string Server { get; } = server;
-    public ushort ClientPort { get; } = clientPort;
-    public ushort ServerPort { get; } = serverPort;
-
-    public byte[] C(TcpFlags flags, uint seq = 0, uint ack = 0, ushort window = 64240, int payload = 0, byte[]? options = null) =>
-        Pkt.Tcp(Client, ClientPort, Server, ServerPort, flags, seq, ack, window, payload, options);
-
-    public byte[] S(TcpFlags flags, uint seq = 0, uint ack = 0, ushort window = 65160, int payload = 0, byte[]? options = null) =>
-        Pkt.Tcp(Server, ServerPort, Client, ClientPort, flags, seq, ack, window, payload, options);
-
-    public FlowTuple Tuple => Pkt.TupleOf(C(TcpFlags.Syn));
-
-    // A conventional exchange: client ISN 1000, server ISN 5000.
-    public byte[] Syn() => C(TcpFlags.Syn, 1000);
-    public byte[] SynAck() => S(TcpFlags.Syn | TcpFlags.Ack, 5000, 1001);
-    public byte[] HandshakeAck() => C(TcpFlags.Ack, 1001, 5001);
 }
