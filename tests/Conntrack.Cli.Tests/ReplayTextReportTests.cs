@@ -45,7 +45,9 @@ public class ReplayTextReportTests
         var lines = Lines(run).Where(l => l.Length > 0).ToList();
         // The final table on stdout, one /proc/net/nf_conntrack line per entry; the summary on stderr.
         Assert.Equal(2048, lines.Count);
-        Assert.All(lines, l => Assert.Matches(@"^ipv4     2 tcp      6 \d+ [A-Z_]+ src=", l));
+        // Mostly TCP, but which DNS or ping entries survive early drop depends on the table's random hash key.
+        Assert.All(lines, l => Assert.Matches(@"^ipv4     2 (tcp      6 \d+ [A-Z_]+|udp      17 \d+|icmp     1 \d+) src=", l));
+        Assert.Contains(lines, l => l.StartsWith("ipv4     2 tcp", StringComparison.Ordinal));
         Assert.StartsWith("── ctnet replay demo scenario, seed 1 · pcap ──", run.Stderr, StringComparison.Ordinal);
 
         var bad = CtnetProcess.Run("demo", "--threads", "0");
