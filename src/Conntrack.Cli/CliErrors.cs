@@ -9,7 +9,9 @@ namespace Conntrack.Cli;
 /// <summary>Turns every failure into one line on stderr: exit code 2 for bad input, 1 when the work was done but its output could not be written.</summary>
 internal static class CliErrors
 {
-    public static int Guard(Func<int> action)
+    /// <param name="action">The work; returns the exit code.</param>
+    /// <param name="failureExit">When set, the exit code of every failure (a monitoring check's UNKNOWN).</param>
+    public static int Guard(Func<int> action, int? failureExit = null)
     {
         ArgumentNullException.ThrowIfNull(action);
         try
@@ -18,20 +20,20 @@ internal static class CliErrors
         }
         catch (AggregateException e) when (e.Flatten().InnerExceptions.Count > 0)
         {
-            return Guard(() => throw e.Flatten().InnerExceptions[0]);
+            return Guard(() => throw e.Flatten().InnerExceptions[0], failureExit);
         }
         catch (OutputFailedException e)
         {
-            return Fail(e.Message, ExitCodes.Failure);
+            return Fail(e.Message, failureExit ?? ExitCodes.Failure);
         }
         catch (Exception e) when (BadInputLine(e) is { } line)
         {
-            return Fail(line, ExitCodes.BadInput);
+            return Fail(line, failureExit ?? ExitCodes.BadInput);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug, not bad input: still one line, never a stack trace on the user's terminal.
-            return Fail($"internal error: {e.GetType().Name}: {e.Message}", ExitCodes.Failure);
+            return Fail($"internal error: {e.GetType().Name}: {e.Message}", failureExit ?? ExitCodes.Failure);
         }
     }
 

@@ -3,6 +3,7 @@ using System.CommandLine;
 using Conntrack.Doctor;
 using Conntrack.Cli.Output;
 using Conntrack.Host;
+using Conntrack.Cli.Input;
 
 namespace Conntrack.Cli.Commands;
 
@@ -39,16 +40,35 @@ internal static class DoctorCommand
             HelpName = "BYTES",
         };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the human report." };
+        var check = new Option<bool>("--check")
+        {
+            Description = "Monitoring check (cron, Nagios, Icinga, Sensu): one line 'CONNTRACK STATUS - text | perfdata', exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for usage errors). Critical on any drop or insert_failed since the last check.",
+        };
+        var warning = new Option<string?>("--warning", "-w")
+        {
+            Description = "With --check: WARNING at or above this percentage of nf_conntrack_max (default 75).",
+            HelpName = "PERCENT",
+        };
+        var critical = new Option<string?>("--critical", "-c")
+        {
+            Description = "With --check: CRITICAL at or above this percentage of nf_conntrack_max (default 90).",
+            HelpName = "PERCENT",
+        };
+        var stateFile = new Option<string?>("--state-file")
+        {
+            Description = "With --check: where the last check's counters are kept (default: /var/lib/ctnet as root, else $XDG_STATE_HOME/ctnet, one file per network namespace; none for a snapshot).",
+            HelpName = "FILE",
+        };
         var command = new Command("doctor", "Diagnose a Linux host's conntrack table (live or a snapshot): verdict, evidence, what fills it, memory, and exactly what to change.")
         {
-            root, table, logs, stats, pageSize, json,
+            root, table, logs, stats, pageSize, json, check, warning, critical, stateFile,
         };
-        command.SetAction(parse => CliErrors.Guard(() =>
+        HostObservation Read(ParseResult parse)
         {
             int? page = parse.GetValue(pageSize);
             if (page is int p && (p < 512 || (p & (p - 1)) != 0))
                 throw new IOException($"--page-size {p}: expected a power of two of at least 512");
-            var observation = HostReader.Read(new HostReadOptions
+            return HostReader.Read(new HostReadOptions
             {
                 Root = parse.GetValue(root),
                 TablePath = parse.GetValue(table),
@@ -56,20 +76,65 @@ internal static class DoctorCommand
                 StatsPath = parse.GetValue(stats),
                 PageSize = page,
             });
-            var diagnosis = DoctorAnalyzer.Analyze(observation);
-            if (parse.GetValue(json))
+        }
+        command.SetAction(parse => parse.GetValue(check)
+            ? CliErrors.Guard(() =>
             {
-                using var stdout = Console.OpenStandardOutput();
-                DoctorJson.Write(stdout, diagnosis);
-                stdout.Write("\n"u8);
-                stdout.Flush();
-            }
-            else
+                if (parse.GetValue(json))
+                    throw new UsageException("--check prints one line: it does not go with --json");
+                var thresholds = CheckThresholds.Parse(parse.GetValue(warning), parse.GetValue(critical));
+                return RunCheck(Read(parse), thresholds, parse.GetValue(stateFile));
+            }, (int)CheckStatus.Unknown)
+            : CliErrors.Guard(() =>
             {
-                DoctorTextReport.Render(ReportWriter.CreateConsole(toStderr: false), diagnosis);
-            }
-            return ExitCodes.Success;
-        }));
+                if (parse.GetValue(warning) is not null || parse.GetValue(critical) is not null || parse.GetValue(stateFile) is not null)
+                    throw new UsageException("--warning, --critical and --state-file go with --check");
+                var diagnosis = DoctorAnalyzer.Analyze(Read(parse));
+                if (parse.GetValue(json))
+                {
+                    using var stdout = Console.OpenStandardOutput();
+                    DoctorJson.Write(stdout, diagnosis);
+                    stdout.Write("\n"u8);
+                    stdout.Flush();
+                }
+                else
+                {
+                    DoctorTextReport.Render(ReportWriter.CreateConsole(toStderr: false), diagnosis);
+                }
+                return ExitCodes.Success;
+            }));
         return command;
+    }
+
+    /// <summary>
+    /// The monitoring check: compares the counters with the state file's, prints one line, and stores the
+    /// counters for the next check. A snapshot has no state file unless one is named (its counters are not this host's).
+    /// </summary>
+    private static int RunCheck(HostObservation observation, CheckThresholds thresholds, string? stateFile)
+    {
+        var diagnosis = DoctorAnalyzer.Analyze(observation);
+        string? path = stateFile ?? (observation.Live ? CheckState.DefaultPath(observation.NetnsInode) : null);
+        var (previous, noPrevious) = path is null
+            ? (null, "snapshot without --state-file: no earlier counters to compare")
+            : CheckState.Read(path);
+        var result = CheckResult.From(diagnosis, thresholds, previous, noPrevious);
+        if (path is not null && result.Counters is CheckCounters counters)
+        {
+            try
+            {
+                CheckState.Write(path, counters);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Without the state the next check cannot see new drops: say so, and never report OK.
+                result = result with
+                {
+                    Status = result.Status is CheckStatus.Ok ? CheckStatus.Unknown : result.Status,
+                    Text = $"{result.Text}; state file {path} not written: {e.Message}",
+                };
+            }
+        }
+        Console.Out.WriteLine(CheckLine.Render(result));
+        return (int)result.Status;
     }
 }

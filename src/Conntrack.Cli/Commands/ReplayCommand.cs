@@ -4,6 +4,7 @@ using Conntrack.Capture;
 using Conntrack.Replay;
 using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
+using Conntrack.Host.Files;
 
 namespace Conntrack.Cli.Commands;
 
@@ -57,7 +58,7 @@ internal static class ReplayCommand
                 ? ProgressDisplay.Run(reader.Name, reader.Length!.Value, progress => ReplayRunner.Run(reader, options with { Progress = progress }))
                 : ReplayRunner.Run(reader, options);
             // The HTML report carries a plan, which replays the capture again: only a regular file can be reread.
-            Func<CaptureReader>? reopen = FileKind.Of(path) == "regular file" ? () => CaptureReader.Open(path) : null;
+            Func<CaptureReader>? reopen = PathKind.Of(path) == FileKind.Regular ? () => CaptureReader.Open(path) : null;
             ReportWriter.Write(result, settings, parse, reportOptions, profile, parse.GetValue(runOptions.Dump), reopen);
             return ExitCodes.Success;
         }));

@@ -1,4 +1,5 @@
 using Conntrack.Capture;
+using Conntrack.Host.Files;
 
 namespace Conntrack.Cli.Input;
 
@@ -26,16 +27,19 @@ internal static class InputFile
             return streamOk ? path
                 : throw new UsageException("-: plan replays its input once per candidate limit and cannot read standard input: save the capture to a regular file first");
         }
-        string? kind = FileKind.Of(path);
+        FileKind? kind = PathKind.Of(path);
         string shown = OneLine.Of(path);
         return kind switch
         {
-            "missing" => throw new UsageException($"{shown}: no such file"),
-            "directory" => throw new UsageException($"{shown}: is a directory, expected a pcap or pcapng file"),
-            null or "regular file" => path,
-            "FIFO" when streamOk => path,
-            "FIFO" => throw new UsageException($"{shown}: is a FIFO, but plan replays its input once per candidate limit: save the capture to a regular file first"),
-            _ => throw new UsageException($"{shown}: is a {kind}, expected a pcap or pcapng file"),
+            FileKind.Missing => throw new UsageException($"{shown}: no such file"),
+            FileKind.Directory => throw new UsageException($"{shown}: is a directory, expected a pcap or pcapng file"),
+            null or FileKind.Regular => path,
+            FileKind.Fifo when streamOk => path,
+            FileKind.Fifo => throw new UsageException($"{shown}: is a FIFO, but plan replays its input once per candidate limit: save the capture to a regular file first"),
+            _ => throw new UsageException($"{shown}: is a {Words(kind.Value)}, expected a pcap or pcapng file"),
         };
     }
+
+    /// <summary>How a refused kind is named to the user ("FIFO" as the shell's tools say it).</summary>
+    public static string Words(FileKind kind) => kind == FileKind.Fifo ? "FIFO" : FileKindText.Words(kind);
 }

@@ -1,3 +1,5 @@
+using Conntrack.Host.Files;
+
 namespace Conntrack.Cli.Input;
 
 /// <summary>Checks, before any work, that a file named by an option can be written.</summary>
@@ -13,15 +15,15 @@ internal static class OutputFile
         if (string.IsNullOrWhiteSpace(path))
             throw UsageException.For(option, path, "a file name");
         string shown = $"{option} '{OneLine.Of(path)}'";
-        string? kind = FileKind.Of(path);
-        if (kind is "directory" or "FIFO" or "socket" or "block device")
-            throw new UsageException($"{shown}: is a {kind}, expected a file to write");
+        FileKind? kind = PathKind.Of(path);
+        if (kind is FileKind.Directory or FileKind.Fifo or FileKind.Socket or FileKind.BlockDevice)
+            throw new UsageException($"{shown}: is a {InputFile.Words(kind.Value)}, expected a file to write");
         string? parent = Path.GetDirectoryName(Path.GetFullPath(path));
         if (parent is not null && !Directory.Exists(parent))
             throw new UsageException($"{shown}: directory '{OneLine.Of(parent)}' does not exist");
         try
         {
-            if (kind == "missing")
+            if (kind == FileKind.Missing)
                 new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose).Dispose();
             else
                 new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1).Dispose();

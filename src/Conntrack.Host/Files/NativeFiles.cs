@@ -45,11 +45,18 @@ internal static partial class NativeFiles
     /// <summary>lstat: the type of <paramref name="path"/> itself; Missing when it (or a directory above it) does not exist.</summary>
     /// <exception cref="UnauthorizedAccessException">A directory on the way cannot be searched.</exception>
     /// <exception cref="IOException">The path cannot be examined.</exception>
-    public static Status Lstat(string path)
+    public static Status Lstat(string path) => StatPath(path, followLinks: false);
+
+    /// <summary>stat: like <see cref="Lstat"/>, but of what a link leads to; Missing for a dangling link.</summary>
+    /// <exception cref="UnauthorizedAccessException">A directory on the way cannot be searched.</exception>
+    /// <exception cref="IOException">The path cannot be examined.</exception>
+    public static Status Stat(string path) => StatPath(path, followLinks: true);
+
+    private static Status StatPath(string path, bool followLinks)
     {
         if (!OperatingSystem.IsLinux())
-            return ManagedStatus(path);
-        if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxTypeModeInoSize, out var buffer) == 0)
+            return ManagedStatus(path, followLinks);
+        if (Statx(AtFdCwd, path, followLinks ? 0 : AtSymlinkNoFollow, StatxTypeModeInoSize, out var buffer) == 0)
             return ToStatus(buffer);
         int errno = Marshal.GetLastPInvokeError();
         if (errno is ENOENT or ENOTDIR)
@@ -101,10 +108,10 @@ internal static partial class NativeFiles
         : new IOException(Marshal.GetPInvokeErrorMessage(errno));
 
     /// <summary>Elsewhere than Linux (where the doctor has nothing to read anyway): what .NET can tell without opening.</summary>
-    private static Status ManagedStatus(string path)
+    private static Status ManagedStatus(string path, bool followLinks)
     {
         var info = new FileInfo(path);
-        if (info.LinkTarget is not null)
+        if (!followLinks && info.LinkTarget is not null)
             return new Status(FileKind.Symlink, 0, 0, 0);
         if (Directory.Exists(path))
             return new Status(FileKind.Directory, 0, 0, 0);
