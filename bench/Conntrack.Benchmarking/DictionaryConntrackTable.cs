@@ -10,6 +10,8 @@ namespace Conntrack.Benchmarking;
 /// The naive tracker every figure is compared with: the same parser and protocol trackers, but
 /// entries found through a <see cref="Dictionary{TKey, TValue}"/> holding both directions' tuples.
 /// No collector (expired entries are reaped when looked up) and no early drop: a full table drops.
+/// The TCP header check runs after the allocation, as the kernel's does, so a broken packet of a
+/// new flow on a full table is a drop there too (the table-equivalence property test relies on it).
 /// </summary>
 internal sealed class DictionaryConntrackTable
 {
@@ -31,15 +33,21 @@ internal sealed class DictionaryConntrackTable
 
     public int Count { get; private set; }
 
+    /// <summary>Packets refused as invalid (the kernel's <c>invalid</c> counter).</summary>
+    public long Invalid { get; private set; }
+
+    /// <summary>Packets of new flows dropped because the table was full (the kernel's <c>drop</c>).</summary>
+    public long Dropped { get; private set; }
+
     /// <summary>Tracks one IP packet; false when it was invalid or dropped.</summary>
     public bool Process(ReadOnlySpan<byte> ipPacket, long now)
     {
         if (_epoch == long.MinValue)
             _epoch = now;
-        uint tick = (uint)((now - _epoch) / Entry.TickNanos);
+        uint tick = TickOf(now);
         PacketParser.Parse(ipPacket, 0, out var p);
-        if (p.Status != ParseStatus.Ok || (p.Tuple.Protocol == IpProtocol.Tcp && !TcpTracker.IsValidPacket(p)))
-            return false;
+        if (p.Status != ParseStatus.Ok)
+            return Refuse();
         var key = p.Tuple;
         for (int attempt = 0; attempt < 2; attempt++)
         {
@@ -54,20 +62,29 @@ internal sealed class DictionaryConntrackTable
             bool created = false;
             if (node < 0)
             {
-                if (!key.TryInvert(out _) || (_max > 0 && Count >= _max))
+                if (!key.TryInvert(out _))
+                    return Refuse();
+                if (_max > 0 && Count >= _max)
+                {
+                    Dropped++;
                     return false;
+                }
                 int slot = _free.Count > 0 ? _free.Pop() : NewSlot();
                 ref var fresh = ref _entries[slot];
                 fresh = default;
                 fresh.Original = key;
                 fresh.ExpiresTick = tick;
-                if (!ProtocolDispatch.NewEntryAccepted(ref fresh, p, now, _config))
+                if (!HeaderValid(p) || !ProtocolDispatch.NewEntryAccepted(ref fresh, p, now, _config))
                 {
                     _free.Push(slot);
-                    return false;
+                    return Refuse();
                 }
                 node = slot * 2;
                 created = true;
+            }
+            else if (!HeaderValid(p))
+            {
+                return Refuse();
             }
             ref var entry = ref _entries[node >> 1];
             int dir = node & 1;
@@ -80,7 +97,7 @@ internal sealed class DictionaryConntrackTable
                 case TrackVerdict.Invalid:
                     if (created)
                         _free.Push(node >> 1);
-                    return false;
+                    return Refuse();
                 case TrackVerdict.AcceptAndDelete:
                     if (!created)
                         Remove(node >> 1);
@@ -100,6 +117,46 @@ internal sealed class DictionaryConntrackTable
             }
             return true;
         }
+        return false;
+    }
+
+    /// <summary>The live (confirmed) entries, expired ones not yet reaped included.</summary>
+    internal IEnumerable<Entry> Entries
+    {
+        get
+        {
+            foreach (int node in _index.Values)
+            {
+                if ((node & 1) == 0)
+                    yield return _entries[node >> 1];
+            }
+        }
+    }
+
+    /// <summary>The entry holding <paramref name="tuple"/> in either direction, expired or not.</summary>
+    internal bool TryGet(in FlowTuple tuple, out Entry entry)
+    {
+        bool found = _index.TryGetValue(tuple, out int node);
+        entry = found ? _entries[node >> 1] : default;
+        return found;
+    }
+
+    /// <summary>Removes the entry holding <paramref name="tuple"/>, as another tracker's collector or early drop did.</summary>
+    internal void Evict(in FlowTuple tuple)
+    {
+        if (_index.TryGetValue(tuple, out int node))
+            Remove(node >> 1);
+    }
+
+    /// <summary>The expiry tick of time <paramref name="now"/> (ticks count from the first packet).</summary>
+    internal uint TickOf(long now) => (uint)((now - _epoch) / Entry.TickNanos);
+
+    // tcp_error: flags and header, judged after the lookup and the allocation.
+    private static bool HeaderValid(in PacketInfo p) => p.Tuple.Protocol != IpProtocol.Tcp || TcpTracker.IsValidPacket(p);
+
+    private bool Refuse()
+    {
+        Invalid++;
         return false;
     }
 

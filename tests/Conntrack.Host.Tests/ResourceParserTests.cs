@@ -51,6 +51,18 @@ public class ResourceParserTests
     }
 
     [Fact]
+    public void Slabinfo_line_whose_name_holds_a_colon_is_reported()
+    {
+        // Found by fuzzing (fuzz/regressions/host/meminfo-as-slabinfo): the numbers were cut at a
+        // colon inside the name, before the tokenizer's position, and slicing there threw.
+        var issues = new ParseIssueLog();
+        var info = SlabInfo.Read(Support.Text("MemTotal:       16384 kB\nMemFree:         9120 kB\n"), "slabinfo", 4096, issues);
+        Assert.Empty(info.ConntrackCaches);
+        Assert.Equal(2, issues.Total);
+        Assert.All(issues.Kept, issue => Assert.Contains("at least five numbers", issue.Expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Slabinfo_garbage_is_reported()
     {
         var issues = new ParseIssueLog();

@@ -43,6 +43,9 @@ public ref struct Ipv6ExtensionWalker
     /// <summary>The M flag of the last fragment header stepped over: the packet is a first fragment.</summary>
     public bool FirstFragment { get; private set; }
 
+    /// <summary>A fragment header was stepped over (an atomic fragment when <see cref="FirstFragment"/> is false).</summary>
+    public bool HasFragmentHeader { get; private set; }
+
     /// <summary>The current header's first 8 bytes lie inside the span.</summary>
     public readonly bool HeaderInSpan => Offset + Ipv6ExtensionHeader.MinimumLength <= _bytes.Length;
 
@@ -85,6 +88,7 @@ public ref struct Ipv6ExtensionWalker
                 if (FragmentOffset != 0)
                     return Ipv6ChainEnd.LaterFragment;
                 FirstFragment = MoreFragments;
+                HasFragmentHeader = true;
             }
             int length = Ipv6ExtensionHeader.Length(Current, _bytes[Offset + 1]);
             NextHeaderField = Offset;

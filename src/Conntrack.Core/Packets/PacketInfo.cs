@@ -29,6 +29,9 @@ public struct PacketInfo
     /// <summary>First fragment of a fragmented packet (more-fragments set, offset 0).</summary>
     public bool FirstFragment;
 
+    /// <summary>An IPv6 fragment header was skipped: an atomic fragment, which reassembly still queues.</summary>
+    public bool HasFragmentHeader;
+
     public TcpFlags TcpFlags;
     public uint Seq;
     public uint Ack;

@@ -86,6 +86,7 @@ public static class PacketParser
         var chain = new Ipv6ExtensionWalker(limit);
         var end = chain.SkipToUpperLayer(MaxExtensionHeaders);
         info.FirstFragment = chain.FirstFragment;
+        info.HasFragmentHeader = chain.HasFragmentHeader;
         if (end != Ipv6ChainEnd.Reached)
         {
             info.Status = end == Ipv6ChainEnd.LaterFragment ? ParseStatus.Fragment

@@ -240,7 +240,8 @@ public sealed partial class ConntrackTable
         }
         ref var info = ref work.Info;
         PacketParser.Parse(ip, 0, out info);
-        if (info.Status != ParseStatus.Ok || info.FirstFragment)
+        // Fragments, atomic ones included (nf_ct_frag6_gather queues those too), go through reassembly.
+        if (info.Status != ParseStatus.Ok || info.FirstFragment || info.HasFragmentHeader)
         {
             work.Partition = PacketWork.Raw;
             return;

@@ -73,9 +73,10 @@ public sealed class SlabInfo
             }
             int pos = 0;
             Tokens.Next(line, ref pos, out var name);
-            // Only the numbers before the first ':' describe the cache; tunables/slabdata follow.
-            int colon = line.IndexOf(':');
-            var head = colon > 0 ? line[..colon] : line;
+            // Only the numbers before the first ':' after the name describe the cache; tunables/slabdata
+            // follow. A name holding a colon ("MemTotal:" of a misplaced meminfo) leaves no numbers.
+            int colon = line[pos..].IndexOf(':');
+            var head = colon >= 0 ? line[..(pos + colon)] : line;
             int count = 0;
             bool bad = false;
             while (Tokens.Next(head, ref pos, out var token))
