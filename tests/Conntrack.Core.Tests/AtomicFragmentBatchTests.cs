@@ -1,7 +1,7 @@
 using Conntrack.Capture;
 using Conntrack.Settings;
 using Conntrack.Table;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 

@@ -6,7 +6,7 @@ using Conntrack.Protocols;
 using Conntrack.Settings;
 using Conntrack.Table;
 using CsCheck;
-using static Conntrack.Core.Tests.Support.Pkt;
+using static Conntrack.TestData.Pkt;
 
 namespace Conntrack.Core.Tests;
 
