@@ -14,7 +14,7 @@ public sealed class HoldingTimes
 
     private readonly Tally[,] _tallies = new Tally[EntryClass.Count, MaxIntervals];
     private readonly int[] _atEnd = new int[EntryClass.Count];
-    private long _width = Second;
+    private long _width = Second / 8;
 
     /// <summary>Entries of one class created in one interval.</summary>
     /// <param name="Held">Entries with a known holding time.</param>

@@ -76,6 +76,7 @@ public class SteadyStateProjectionTests(ITestOutputHelper output)
         // They open over the capture's ten seconds of packets and none closes: the capture cannot
         // bound them, so the steady state counts them as held and names where the timeout leads.
         Assert.Equal(2000, open.Held);
+        Assert.Equal(2000, open.AtEnd);
         Assert.Equal(2000, open.Entries);
         Assert.True(open.Growing);
         Assert.Equal(432000, open.TimeoutSeconds);
@@ -101,7 +102,7 @@ public class SteadyStateProjectionTests(ITestOutputHelper output)
     public void A_capture_of_a_few_seconds_is_too_short_to_project()
     {
         var settings = new ConntrackSettings();
-        Assert.Null(SteadyStateProjection.From(Replay("web", 50, null, 3, settings), settings));
+        Assert.Null(SteadyStateProjection.From(Replay("web", 50, null, 0.3, settings), settings));
     }
 
     /// <summary>Generates the scenario into a pipe that the replay reads, so no capture is held in memory.</summary>

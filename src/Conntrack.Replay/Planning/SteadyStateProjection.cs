@@ -73,9 +73,10 @@ public static class SteadyStateProjection
             return null;
         var rate = Rate(h, c, window, width, t => t.Open);
         // Connections younger than the settling time cannot yet be told from short ones in progress: count them by rate.
-        double span = settling + Math.Max(0, horizonSeconds - capture);
+        double atEnd = held + (rate.PerSecond * settling);
+        double growth = Math.Max(0, horizonSeconds - capture);
         long timeout = EntryClass.Timeout(c) is { } t ? settings.Get(t) : 0;
-        return new OpenConnections((int)held, rate.PerSecond, held + (rate.PerSecond * span), rate.Error * span, timeout, rate.Changed);
+        return new OpenConnections((int)held, atEnd, rate.PerSecond, atEnd + (rate.PerSecond * growth), rate.Error * (settling + growth), timeout, rate.Changed);
     }
 
     private readonly record struct Arrivals(double PerSecond, double Error, int First, bool Changed);

@@ -53,11 +53,18 @@ public readonly record struct ClassProjection(string Class, TimeoutClass? Timeou
 /// Established connections not closed when the capture ended: how many were held, how fast more
 /// arrived, and where that leads. Their holding time is not bounded by the capture.
 /// </summary>
-public readonly record struct OpenConnections(int Held, double ArrivalsPerSecond, double Entries, double Uncertainty, long TimeoutSeconds, bool ArrivalsChanged)
+/// <param name="Held">Connections older than the settling time, counted.</param>
+/// <param name="AtEnd">Those plus the younger ones, estimated by rate (they cannot yet be told from short connections in progress).</param>
+/// <param name="ArrivalsPerSecond">New long-lived connections per second.</param>
+/// <param name="Entries">What they hold at the horizon (<see cref="AtEnd"/> without one).</param>
+/// <param name="Uncertainty">One standard error of <see cref="Entries"/>.</param>
+/// <param name="TimeoutSeconds">nf_conntrack_tcp_timeout_established.</param>
+/// <param name="ArrivalsChanged">Whether the rate is the later half's (the halves differed).</param>
+public readonly record struct OpenConnections(int Held, double AtEnd, double ArrivalsPerSecond, double Entries, double Uncertainty, long TimeoutSeconds, bool ArrivalsChanged)
 {
     /// <summary>New long-lived connections kept arriving: the table grows with uptime.</summary>
     public bool Growing => ArrivalsPerSecond > 0;
 
     /// <summary>Where idle connections that are never closed end up: arrivals × the established timeout.</summary>
-    public double AtTimeout => Held + (ArrivalsPerSecond * TimeoutSeconds);
+    public double AtTimeout => AtEnd + (ArrivalsPerSecond * TimeoutSeconds);
 }
