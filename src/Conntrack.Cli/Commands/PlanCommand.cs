@@ -7,7 +7,7 @@ using Conntrack.Capture;
 using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
 using Conntrack.Replay;
-using Conntrack.Settings;
+using Conntrack.Host.Sysctls;
 using Conntrack.Timeouts;
 
 namespace Conntrack.Cli.Commands;
@@ -36,7 +36,7 @@ internal static class PlanCommand
             bool host = parse.GetValue(fromHost);
             if (host && parse.GetValue(settingsOptions.ProcSys) is not null)
                 throw new UsageException("--from-host and --proc-sys both name where the settings come from: give one");
-            var settings = settingsOptions.Build(parse, host ? SettingsLoader.FromProcDirectory(HostSettings) : null);
+            var settings = settingsOptions.Build(parse, host ? SettingsFiles.FromProcDirectory(HostSettings) : null);
             string source = SettingsSource(parse, settingsOptions, host);
             double margin = parse.GetValue(headroom) ?? HtmlReport.PlanHeadroom;
             var profile = memoryOptions.MemoryProfile(parse);
