@@ -188,6 +188,7 @@ internal static class PlanCommand
             w.WriteNumber("at_end", open.AtEnd);
             w.WriteNumber("arrivals_per_second", open.ArrivalsPerSecond);
             w.WriteBoolean("growing", open.Growing);
+            w.WriteBoolean("arrivals_changed", open.ArrivalsChanged);
             w.WriteNumber("entries", open.Entries);
             w.WriteNumber("uncertainty", open.Uncertainty);
             w.WriteNumber("timeout_seconds", open.TimeoutSeconds);
