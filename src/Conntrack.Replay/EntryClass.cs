@@ -44,6 +44,13 @@ public static class EntryClass
         _ => "other protocols",
     };
 
+    /// <summary>
+    /// Whether an entry of this class may stay for as long as its flow lasts: an established
+    /// connection ends only when its peers close it (or after five days of silence), so a capture
+    /// cannot show how long it will be held.
+    /// </summary>
+    public static bool IsOpenEnded(int entryClass) => Timeout(entryClass) == TimeoutClass.TcpEstablished;
+
     /// <summary>The timeout that is this class's lifetime (null where several apply: SCTP's states).</summary>
     public static TimeoutClass? Timeout(int entryClass) => entryClass switch
     {

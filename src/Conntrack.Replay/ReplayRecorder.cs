@@ -7,8 +7,8 @@ namespace Conntrack.Replay;
 
 /// <summary>
 /// Watches a replay through the table's events: entries created and destroyed, entry-seconds per
-/// timeout class (the area under each class's count), drops with the kernel log they would print,
-/// and the distinct flows that lost packets. Allocation-free per event once its arrays have grown.
+/// timeout class (the area under each class's count), how long entries were held by class, drops
+/// with the kernel log they would print, and the distinct flows that lost packets. Allocation-free per event once its arrays have grown.
 /// </summary>
 internal sealed class ReplayRecorder(TableFullLog log) : IConntrackEventSink
 {
@@ -17,7 +17,9 @@ internal sealed class ReplayRecorder(TableFullLog log) : IConntrackEventSink
     private readonly long[] _countByClass = new long[EntryClass.Count];
     private readonly double[] _secondsByClass = new double[EntryClass.Count];
     private readonly HashSet<FlowTuple> _lostFlows = [];
+    private readonly HoldingTimes _holding = new();
     private byte[] _classBySlot = new byte[1024];
+    private long[] _classSinceBySlot = new long[1024];
     private long _integratedTo = long.MinValue;
 
     public long Created;
@@ -40,24 +42,55 @@ internal sealed class ReplayRecorder(TableFullLog log) : IConntrackEventSink
         Integrate(timestampNanoseconds);
         int slot = entry.Slot;
         if (slot >= _classBySlot.Length)
-            Array.Resize(ref _classBySlot, Math.Max(slot + 1, _classBySlot.Length * 2));
+        {
+            int length = Math.Max(slot + 1, _classBySlot.Length * 2);
+            Array.Resize(ref _classBySlot, length);
+            Array.Resize(ref _classSinceBySlot, length);
+        }
         switch (type)
         {
             case ConntrackEventType.New:
                 Created++;
+                _holding.Begin(timestampNanoseconds);
                 _classBySlot[slot] = (byte)EntryClass.Of(entry);
+                _classSinceBySlot[slot] = timestampNanoseconds;
                 _countByClass[_classBySlot[slot]]++;
                 break;
             case ConntrackEventType.Update:
+                byte now = (byte)EntryClass.Of(entry);
+                if (now != _classBySlot[slot])
+                    _classSinceBySlot[slot] = timestampNanoseconds;
                 _countByClass[_classBySlot[slot]]--;
-                _classBySlot[slot] = (byte)EntryClass.Of(entry);
-                _countByClass[_classBySlot[slot]]++;
+                _classBySlot[slot] = now;
+                _countByClass[now]++;
                 break;
             case ConntrackEventType.Destroy:
                 Destroyed++;
                 _countByClass[_classBySlot[slot]]--;
+                // Early drop and flushes end an entry before its expiry: it was held until now.
+                _holding.AddHeld(_classBySlot[slot], entry.CreatedAt, Math.Min(entry.ExpiresAt, timestampNanoseconds) - entry.CreatedAt, _classSinceBySlot[slot] - entry.CreatedAt);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Completes the holding times with the entries in the table at the end (expired ones the
+    /// collector has not reaped included): open-ended ones (an established
+    /// connection may last any time) are counted as open; the others wait out their timeout.
+    /// </summary>
+    public HoldingTimes Holding(IReadOnlyList<EntryView> entriesAtEnd, long end)
+    {
+        foreach (var e in entriesAtEnd)
+        {
+            int entryClass = _classBySlot[e.Slot];
+            _holding.CountAtEnd(entryClass);
+            if (EntryClass.IsOpenEnded(entryClass))
+                _holding.AddOpen(entryClass, e.CreatedAt);
+            else
+                _holding.AddHeld(entryClass, e.CreatedAt, e.ExpiresAt - e.CreatedAt, _classSinceBySlot[e.Slot] - e.CreatedAt);
+        }
+        _holding.Finish(end);
+        return _holding;
     }
 
     public void OnTableFull(long timestampNanoseconds, in FlowTuple flow)

@@ -65,6 +65,9 @@ public sealed class ReplayResult
     /// <summary>Occupancy over time by timeout class, largest first.</summary>
     public required IReadOnlyList<EntrySeconds> EntrySeconds { get; init; }
 
+    /// <summary>How long entries were held, by class and creation time (for steady-state projections).</summary>
+    public required HoldingTimes Holding { get; init; }
+
     /// <summary>The kernel log lines the drops would have produced.</summary>
     public required TableFullLog Log { get; init; }
 

@@ -88,6 +88,8 @@ public static class ReplayRunner
             PeakComposition = atPeak,
             FirstDropComposition = run.AtFirstDrop,
             EntrySeconds = recorder.EntrySeconds(),
+            // Expired entries not yet reaped have a known holding time too.
+            Holding = recorder.Holding(table.Snapshot(last, includeExpired: true), last),
             Log = recorder.Log,
             LostFlows = recorder.LostFlows,
             LostFlowsCapped = recorder.LostFlowsCapped,

@@ -34,7 +34,12 @@ public class GenAndPlanCommandTests
                 int smallest = root.GetProperty("smallest_safe_max").GetInt32();
                 int peak = root.GetProperty("unlimited_peak").GetInt32();
                 Assert.InRange(smallest, 1, peak);
-                Assert.Equal((int)Math.Ceiling(smallest * 1.5), root.GetProperty("recommended_max").GetInt32());
+                // 3 s of half-open connections against SYN_RECV's 60 s: the headroom goes on the projection.
+                Assert.Equal("projection", root.GetProperty("sized_from").GetString());
+                int sizedFor = root.GetProperty("sized_for").GetInt32();
+                Assert.Equal(root.GetProperty("projection").GetProperty("peak").GetInt32(), sizedFor);
+                Assert.True(sizedFor > smallest, $"{sizedFor} vs {smallest}");
+                Assert.Equal((int)Math.Ceiling(sizedFor * 1.5), root.GetProperty("recommended_max").GetInt32());
                 Assert.True(root.GetProperty("memory_bytes_at_recommended").GetInt64() > 0);
                 Assert.Contains("nf_conntrack_max = ", root.GetProperty("configuration").GetString(), StringComparison.Ordinal);
             }

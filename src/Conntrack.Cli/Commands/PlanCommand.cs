@@ -7,6 +7,8 @@ using Conntrack.Capture;
 using Conntrack.Cli.Input;
 using Conntrack.Cli.Output;
 using Conntrack.Replay;
+using Conntrack.Host.Sysctls;
+using Conntrack.Timeouts;
 
 namespace Conntrack.Cli.Commands;
 
@@ -20,31 +22,58 @@ internal static class PlanCommand
         var headroom = new Option<double?>("--headroom") { Description = "Margin above the smallest safe limit, 0% to 1000% (default 20%).", HelpName = "PERCENT" }
             .ParsedBy(ValueParsers.Percent);
         var json = new Option<bool>("--json") { Description = "Print one JSON object." };
+        var horizon = new Option<long>("--horizon") { Description = "Size for this much uptime (e.g. 1d): established connections that never close keep arriving until then (default: as held at the capture's end).", HelpName = "LENGTH" }
+            .ParsedBy(ValueParsers.Duration(366 * 86400 * Second));
+        var fromHost = new Option<bool>("--from-host") { Description = $"Read this host's settings from {HostSettings} (instead of the model's defaults)." };
         var settingsOptions = new SettingsOptions();
         var memoryOptions = new MemoryOptions();
-        var command = new Command("plan", "Replay a capture under candidate limits and recommend nf_conntrack_max, buckets and timeouts.") { file, headroom, json };
+        var command = new Command("plan", "Replay a capture under candidate limits and recommend nf_conntrack_max, buckets and timeouts.") { file, headroom, json, horizon, fromHost };
         settingsOptions.AddTo(command);
         memoryOptions.AddTo(command, withBudget: false);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
             string path = parse.GetRequiredValue(file);
-            var settings = settingsOptions.Build(parse);
+            bool host = parse.GetValue(fromHost);
+            if (host && parse.GetValue(settingsOptions.ProcSys) is not null)
+                throw new UsageException("--from-host and --proc-sys both name where the settings come from: give one");
+            var settings = settingsOptions.Build(parse, host ? SettingsFiles.FromProcDirectory(HostSettings) : null);
+            string source = SettingsSource(parse, settingsOptions, host);
             double margin = parse.GetValue(headroom) ?? HtmlReport.PlanHeadroom;
             var profile = memoryOptions.MemoryProfile(parse);
             using (CaptureReader.Open(path))
             {
                 // Fails early, with the usual one-line error, if the file is not a capture.
             }
-            var plan = CapacityPlanner.Plan(() => CaptureReader.Open(path), settings, margin, profile);
+            var plan = CapacityPlanner.Plan(() => CaptureReader.Open(path), settings, margin, profile, horizonSeconds: parse.GetValue(horizon) / 1e9);
             if (!plan.HasTraffic)
                 throw new UsageException($"{path}: nothing to size from: {NothingTracked(plan.Input)}; no configuration printed");
             if (parse.GetValue(json))
-                WriteJson(plan);
+                WriteJson(plan, source);
             else
-                PlanTextReport.Render(ReportWriter.CreateConsole(toStderr: false), plan, settings);
+                PlanTextReport.Render(ReportWriter.CreateConsole(toStderr: false), plan, settings, source);
             return ExitCodes.Success;
         }));
         return command;
+    }
+
+    private const long Second = 1_000_000_000;
+    private const string HostSettings = "/proc/sys/net/netfilter";
+
+    /// <summary>Where the "Current" settings come from: the model's defaults unless the user named a source.</summary>
+    private static string SettingsSource(ParseResult parse, SettingsOptions options, bool fromHost)
+    {
+        var sources = new List<string>();
+        if (fromHost)
+            sources.Add($"this host's {HostSettings}");
+        if (parse.GetValue(options.ProcSys) is { } dir)
+            sources.Add(dir);
+        if (parse.GetValue(options.Sysctl) is { } file)
+            sources.Add(file);
+        if (parse.GetValue(options.Set) is { Length: > 0 })
+            sources.Add("--set");
+        return sources.Count > 0
+            ? "from " + string.Join(", ", sources)
+            : "model default, not this host's: --from-host reads them";
     }
 
     /// <summary>Why a capture created no entry: "12 records, none of them IP (12 ARP or other non-IP frames)".</summary>
@@ -69,7 +98,7 @@ internal static class PlanCommand
         return string.Create(inv, $"{input.Records:N0} records, none of them IP ({string.Join("; ", parts)})");
     }
 
-    private static void WriteJson(CapacityPlan plan)
+    private static void WriteJson(CapacityPlan plan, string settingsSource)
     {
         using var stdout = Console.OpenStandardOutput();
         using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
@@ -77,6 +106,11 @@ internal static class PlanCommand
             w.WriteStartObject();
             w.WriteNumber("unlimited_peak", plan.UnlimitedPeak);
             w.WriteNumber("smallest_safe_max", plan.SmallestSafeMax);
+            WriteProjection(w, plan.Projection);
+            w.WriteString("sized_from", plan.Basis == PlanBasis.Projection ? "projection" : "observed_peak");
+            w.WriteNumber("sized_for", plan.SizedFor);
+            w.WriteString("sized_from_reason", PlanTextReport.SizedFrom(plan));
+            w.WriteString("current_settings_source", settingsSource);
             w.WriteNumber("headroom", plan.Headroom);
             w.WriteNumber("recommended_max", plan.RecommendedMax);
             w.WriteNumber("recommended_buckets", plan.RecommendedBuckets);
@@ -112,5 +146,60 @@ internal static class PlanCommand
             w.WriteEndObject();
         }
         stdout.Write("\n"u8);
+    }
+
+    private static void WriteProjection(Utf8JsonWriter w, TableProjection? projection)
+    {
+        if (projection is null)
+        {
+            w.WriteNull("projection");
+            return;
+        }
+        w.WriteStartObject("projection");
+        w.WriteNumber("capture_seconds", projection.CaptureSeconds);
+        w.WriteBoolean("reached_in_capture", projection.ReachedInCapture);
+        w.WriteNumber("peak", projection.Peak);
+        w.WriteNumber("uncertainty", projection.Uncertainty);
+        w.WriteNumber("horizon_seconds", projection.HorizonSeconds);
+        w.WriteNumber("collector_cycle_seconds", projection.CollectorCycleSeconds);
+        w.WriteNumber("unreaped", projection.Unreaped);
+        w.WriteNumber("fluctuation", projection.Fluctuation);
+        w.WriteStartArray("classes");
+        var unsettled = projection.Unsettled.ToHashSet();
+        foreach (var c in projection.Classes)
+        {
+            w.WriteStartObject();
+            w.WriteString("class", c.Class);
+            if (c.Timeout is { } timeout)
+                w.WriteString("timeout_setting", timeout.SysctlName());
+            w.WriteNumber("at_end", c.AtEnd);
+            w.WriteNumber("arrivals_per_second", c.ArrivalsPerSecond);
+            w.WriteNumber("mean_holding_seconds", c.MeanHoldingSeconds);
+            w.WriteNumber("entries", c.Entries);
+            w.WriteNumber("uncertainty", c.Uncertainty);
+            w.WriteBoolean("arrivals_changed", c.ArrivalsChanged);
+            w.WriteBoolean("settled", !unsettled.Contains(c));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (projection.Open is { } open)
+        {
+            w.WriteStartObject("open_connections");
+            w.WriteNumber("held", open.Held);
+            w.WriteNumber("at_end", open.AtEnd);
+            w.WriteNumber("arrivals_per_second", open.ArrivalsPerSecond);
+            w.WriteBoolean("growing", open.Growing);
+            w.WriteBoolean("arrivals_changed", open.ArrivalsChanged);
+            w.WriteNumber("entries", open.Entries);
+            w.WriteNumber("uncertainty", open.Uncertainty);
+            w.WriteNumber("timeout_seconds", open.TimeoutSeconds);
+            w.WriteNumber("at_timeout", open.AtTimeout);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("open_connections");
+        }
+        w.WriteEndObject();
     }
 }

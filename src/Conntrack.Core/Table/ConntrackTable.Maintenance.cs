@@ -10,6 +10,13 @@ public sealed partial class ConntrackTable
     private long _gcAverage;
     private long _gcSamples;
     private long _gcCycleStart;
+    private long _gcCycle = CollectorRun.IntervalMax;
+
+    /// <summary>
+    /// Time between the collector's full sweeps as it last scheduled them (nanoseconds): how long an
+    /// expired entry may still count in <see cref="Count"/> before it is reaped.
+    /// </summary>
+    public long CollectorCycle => _gcCycle;
 
     /// <summary>Brings every partition's clock to <paramref name="now"/> and runs the collector there.</summary>
     private void Collect(long now)
@@ -56,6 +63,7 @@ public sealed partial class ConntrackTable
         }
         _gcPartition = 0;
         long delay = Math.Clamp(run.Average, CollectorRun.IntervalMin, CollectorRun.IntervalMax);
+        _gcCycle = delay;
         long took = Math.Max(now - _gcCycleStart, CollectorRun.Jiffy);
         delay = delay > took ? delay - took : CollectorRun.Jiffy;
         _gcNextRun = now + delay;

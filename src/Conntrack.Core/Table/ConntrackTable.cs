@@ -544,7 +544,7 @@ public sealed partial class ConntrackTable
     public IReadOnlyList<EntryView> Snapshot(long now) => Snapshot(now, includeExpired: false);
 
     /// <summary>Like <see cref="Snapshot(long)"/>; with <paramref name="includeExpired"/>, also the expired entries still linked.</summary>
-    internal IReadOnlyList<EntryView> Snapshot(long now, bool includeExpired)
+    public IReadOnlyList<EntryView> Snapshot(long now, bool includeExpired)
     {
         if (_epoch == long.MinValue)
             return [];

@@ -19,6 +19,15 @@ public sealed record CapacityPlan
     /// <summary>Smallest <c>nf_conntrack_max</c> that dropped nothing (early drop may still have evicted unassured entries).</summary>
     public required int SmallestSafeMax { get; init; }
 
+    /// <summary>The steady state the traffic leads to, or null when the capture is too short to project from.</summary>
+    public required TableProjection? Projection { get; init; }
+
+    /// <summary>What the recommendation was sized from: the larger of the smallest safe limit and the projected peak.</summary>
+    public required PlanBasis Basis { get; init; }
+
+    /// <summary>The entries the recommendation adds headroom to.</summary>
+    public int SizedFor => Basis == PlanBasis.Projection && Projection is { } p ? p.Peak : SmallestSafeMax;
+
     public required double Headroom { get; init; }
     public required int RecommendedMax { get; init; }
     public required int RecommendedBuckets { get; init; }
@@ -30,6 +39,16 @@ public sealed record CapacityPlan
 
     /// <summary>Peak of an unlimited table with one timeout shortened.</summary>
     public required IReadOnlyList<TimeoutWhatIf> TimeoutWhatIfs { get; init; }
+}
+
+/// <summary>Where a plan's size comes from.</summary>
+public enum PlanBasis
+{
+    /// <summary>The capture's own peak: the table had filled within it (or the projection was smaller).</summary>
+    ObservedPeak,
+
+    /// <summary>The projected steady state: the capture ended before the table filled.</summary>
+    Projection,
 }
 
 /// <summary>Records read, IP packets tracked, and what was skipped (with the link types not decoded).</summary>

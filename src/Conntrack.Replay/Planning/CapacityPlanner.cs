@@ -9,7 +9,8 @@ namespace Conntrack.Replay.Planning;
 /// <summary>
 /// Finds the smallest <c>nf_conntrack_max</c> under which a capture drops nothing, by replaying it
 /// once per candidate (several candidates at a time, one per core), then adds headroom, sizes the
-/// buckets the way the kernel likes (max = buckets, rounded to 512) and prices the result.
+/// buckets the way the kernel likes (max = buckets, rounded to 512) and prices the result. A
+/// capture that ends before the table has filled is sized for its projected steady state instead.
 /// </summary>
 public static class CapacityPlanner
 {
@@ -26,7 +27,8 @@ public static class CapacityPlanner
     // One hash key for every candidate, so they differ only in the limit.
     private const ulong PlanningSeed = 0x5EED;
 
-    public static CapacityPlan Plan(Func<CaptureReader> open, ConntrackSettings baseline, double headroom, MemoryProfile profile, int parallelism = 0)
+    /// <summary>The plan; <paramref name="horizonSeconds"/> is the uptime to size open connections for (they keep arriving until then), 0 = as held at the end.</summary>
+    public static CapacityPlan Plan(Func<CaptureReader> open, ConntrackSettings baseline, double headroom, MemoryProfile profile, int parallelism = 0, double horizonSeconds = 0)
     {
         ArgumentNullException.ThrowIfNull(open);
         ArgumentNullException.ThrowIfNull(baseline);
@@ -41,7 +43,7 @@ public static class CapacityPlanner
             s.Set(timeout, Math.Min(seconds, baseline.Get(timeout)));
             jobs.Add(s);
         }
-        var peaks = Run(open, jobs, workers);
+        var peaks = Run(open, jobs, workers, horizonSeconds);
         int unlimitedPeak = peaks[0].Peak;
         var whatIfs = WhatIfs.Select((w, i) => new TimeoutWhatIf(w.Timeout, baseline.Get(w.Timeout), Math.Min(w.Seconds, baseline.Get(w.Timeout)), peaks[i + 1].Peak, unlimitedPeak))
             .Where(w => w.ProposedSeconds < w.CurrentSeconds).ToList();
@@ -52,7 +54,7 @@ public static class CapacityPlanner
         {
             int k = Math.Min(workers, hi - lo - 1);
             var limits = Enumerable.Range(1, k).Select(i => lo + (int)((long)(hi - lo) * i / (k + 1))).Distinct().ToList();
-            var results = Run(open, limits.Select(m => WithMax(baseline, m)).ToList(), workers);
+            var results = Run(open, limits.Select(m => WithMax(baseline, m)).ToList(), workers, horizonSeconds);
             for (int i = 0; i < limits.Count; i++)
                 candidates.Add(new PlanCandidate(limits[i], results[i].Drops, results[i].EarlyDrops, results[i].Peak));
             int firstSafe = Array.FindIndex(results, r => r.Drops == 0);
@@ -67,7 +69,10 @@ public static class CapacityPlanner
             }
         }
         int smallest = hi;
-        int recommended = (int)Math.Min(int.MaxValue, Math.Ceiling(smallest * (1 + headroom)));
+        var projection = peaks[0].Projection;
+        var basis = projection is { } p && p.Peak > smallest ? PlanBasis.Projection : PlanBasis.ObservedPeak;
+        int sizedFor = basis == PlanBasis.Projection ? projection!.Peak : smallest;
+        int recommended = (int)Math.Min(int.MaxValue, Math.Ceiling(sizedFor * (1 + headroom)));
         int buckets = (int)ConntrackMemoryModel.RoundBuckets(recommended);
         recommended = Math.Max(recommended, 1);
         return new CapacityPlan
@@ -75,6 +80,8 @@ public static class CapacityPlanner
             UnlimitedPeak = unlimitedPeak,
             Input = peaks[0].Input,
             SmallestSafeMax = smallest,
+            Projection = projection,
+            Basis = basis,
             Headroom = headroom,
             RecommendedMax = recommended,
             RecommendedBuckets = buckets,
@@ -95,9 +102,9 @@ public static class CapacityPlanner
         return s;
     }
 
-    private readonly record struct Outcome(int Peak, long Drops, long EarlyDrops, PlanInput Input);
+    private readonly record struct Outcome(int Peak, long Drops, long EarlyDrops, PlanInput Input, TableProjection? Projection);
 
-    private static Outcome[] Run(Func<CaptureReader> open, List<ConntrackSettings> jobs, int workers)
+    private static Outcome[] Run(Func<CaptureReader> open, List<ConntrackSettings> jobs, int workers, double horizonSeconds)
     {
         var outcomes = new Outcome[jobs.Count];
         try
@@ -106,8 +113,10 @@ public static class CapacityPlanner
             {
                 using var reader = open();
                 var r = ReplayRunner.Run(reader, new ReplayOptions { Settings = jobs[i], HashSeed = PlanningSeed });
+                // Only an unlimited table shows where the traffic leads.
+                var projection = jobs[i].Max == 0 ? SteadyStateProjection.From(r, jobs[i], horizonSeconds) : null;
                 outcomes[i] = new Outcome(r.PeakEntries, r.Statistics.Drop, r.Statistics.EarlyDrop,
-                    new PlanInput(r.Records, r.Packets, r.Skipped, r.UnsupportedLinkTypes));
+                    new PlanInput(r.Records, r.Packets, r.Skipped, r.UnsupportedLinkTypes), projection);
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.Count > 0)
