@@ -82,85 +82,17 @@ public static partial class DoctorAnalyzer
     {
         var c = host.Counters;
         var logs = host.Logs;
-        long drop = c?.Get("drop") ?? 0;
-        long insertFailed = c?.Get("insert_failed") ?? 0;
-        long chainTooLong = c?.Get("chaintoolong") ?? 0;
-        long clashResolve = c?.Get("clash_resolve") ?? 0;
-        long earlyDrop = c?.Get("early_drop") ?? 0;
-        double fill = usage.FillPercent ?? 0;
-        bool nearFull = fill >= FullPercent;
-        long otherDrops = Math.Max(0, drop - insertFailed);
-
+        var r = DropReadings.Of(host, usage);
         var evidence = new List<string>();
         var found = new List<(Verdict Verdict, long Weight)>();
+        CheckTableFull(host, r, found, evidence);
+        CheckOutOfMemory(host, memory, r, found, evidence);
+        CheckInsertLimit(r, found, evidence);
+        CheckInsertRaces(r, found, evidence);
+        CheckFilling(usage, r, found, evidence);
+        CheckChainLength(usage, r, found, evidence);
 
-        // Table full: printed lines for this table, or drops while (nearly) full, or early drops since boot.
-        bool fullByLogs = logs.TableFullPrinted > 0;
-        bool fullByCounters = otherDrops > 0 && nearFull;
-        bool fullInPast = otherDrops > 0 && !nearFull && earlyDrop > 0 && logs.AllocFailures == 0;
-        bool fillUnknown = usage.FillPercent is null && !usage.Unlimited;
-        bool fullUnknown = otherDrops > 0 && fillUnknown && !fullByLogs && !fullInPast && logs.AllocFailures == 0;
-        if (fullByLogs || fullByCounters || fullInPast || fullUnknown)
-        {
-            found.Add((Verdict.DroppingFull, logs.TableFullPrinted + (fullByCounters ? otherDrops : 0) + 1));
-            if (fullByCounters)
-                evidence.Add($"drop = {N(drop)} (summed over {c!.CpuRows} CPU row{(c.CpuRows == 1 ? "" : "s")} of {c.File}) with the table {Percent(fill)} % full");
-            if (fullByLogs)
-            {
-                string when = logs.First.IsKnown ? $", first {logs.First}, last {logs.Last}" : "";
-                evidence.Add($"{N(logs.TableFullPrinted)} 'table full, dropping packet' lines printed and {N(logs.TableFullSuppressed)} suppressed by the rate limiter = {N(logs.PacketsLost)} packets dropped{when}");
-            }
-            if (fullInPast)
-                evidence.Add($"drop = {N(drop)} and early_drop = {N(earlyDrop)}: the table has been full since the counters started, although it holds {Percent(fill)} % now");
-            if (fullUnknown)
-                evidence.Add($"drop = {N(drop)}, but the count or nf_conntrack_max could not be read, so the counters cannot tell a full table from failed allocations; a full table is the usual cause");
-        }
-
-        // No memory: conntrack's own allocation-failure lines, or drops with room left and memory short.
-        bool memoryByLogs = logs.AllocFailures > 0;
-        bool memoryByCounters = otherDrops > 0 && !nearFull && !fullByLogs && !fullInPast && !fillUnknown;
-        if (memoryByLogs || memoryByCounters)
-        {
-            found.Add((Verdict.DroppingMemory, (logs.AllocFailures * 2) + (memoryByCounters ? otherDrops : 0) + 1));
-            if (memoryByLogs)
-            {
-                string when = logs.FirstAllocFailure.IsKnown ? $" (first {logs.FirstAllocFailure}, last {logs.LastAllocFailure})" : "";
-                evidence.Add($"{N(logs.AllocFailures)} conntrack allocation failures in the kernel log{when}");
-            }
-            if (memoryByCounters)
-                evidence.Add($"drop = {N(drop)} while the table is only {Percent(fill)} % full and no table-full line was logged: on current kernels a failed entry allocation drops the packet without a message");
-            if (logs.PageAllocFailures > 0)
-                evidence.Add($"{N(logs.PageAllocFailures)} page/slab allocation failures in the kernel log");
-            if (memory.Pressure)
-                evidence.Add(memory.PressureReason!);
-            if (host.Memory?.SlabUnreclaimable is long unreclaimable && memory.MemTotal is long total && unreclaimable > total / 4)
-                evidence.Add($"unreclaimable kernel slab holds {Bytes(unreclaimable)} ({Percent(100.0 * unreclaimable / total)} % of memory): a kernel cache or leak is eating the memory conntrack needs (see slabtop)");
-        }
-
-        if (chainTooLong > 0)
-        {
-            found.Add((Verdict.LongChains, 0));
-            evidence.Add($"chaintoolong = {N(chainTooLong)}: inserts refused because a hash chain exceeded the kernel's limit");
-        }
-        if (insertFailed > chainTooLong)
-        {
-            found.Add((Verdict.InsertRaces, 0));
-            evidence.Add($"insert_failed = {N(insertFailed)} (clash_resolve = {N(clashResolve)}): packets of new flows lost races at confirmation");
-        }
-        if (fill >= FillingPercent && !found.Any(f => f.Verdict == Verdict.DroppingFull))
-        {
-            found.Add((Verdict.Filling, 0));
-            evidence.Add($"{N(usage.Count)} of {N(usage.Max)} entries ({Percent(fill)} %)");
-        }
-        if (usage.AverageChain is double chain && chain >= LongChainNodes && chainTooLong == 0)
-        {
-            found.Add((Verdict.LongChains, 0));
-            evidence.Add($"{chain:0.#} chain nodes per bucket on average ({N(usage.Count)} entries × 2 / {N(usage.Buckets)} buckets)");
-        }
-
-        // Drops first (the heavier cause leads), then long chains that refuse inserts, races, filling, slow lookups.
-        var drops = found.Where(f => f.Verdict is Verdict.DroppingFull or Verdict.DroppingMemory).OrderByDescending(f => f.Weight).Select(f => f.Verdict);
-        var ordered = drops.Concat(found.Where(f => f.Verdict is not (Verdict.DroppingFull or Verdict.DroppingMemory)).Select(f => f.Verdict)).Distinct().ToList();
+        var ordered = Rank(found);
         var verdict = ordered.Count > 0 ? ordered[0] : Verdict.Healthy;
         // "Healthy" and "Filling" say no packet was dropped: not a claim to make from inputs that could not be used.
         var unusable = Unusable(host);
@@ -173,14 +105,129 @@ public static partial class DoctorAnalyzer
         {
             evidence.Add(usage.Unlimited
                 ? $"{N(usage.Count)} entries, nf_conntrack_max = 0 (no limit)"
-                : $"{N(usage.Count)} of {N(usage.Max)} entries ({Percent(fill)} %)" + (c is null ? "; no counters were read" : ", no drops counted"));
+                : $"{N(usage.Count)} of {N(usage.Max)} entries ({Percent(r.Fill)} %)" + (c is null ? "; no counters were read" : ", no drops counted"));
         }
         evidence.AddRange(unusable.Select(u => "unusable: " + u));
         evidence.AddRange(Implausible(usage).Select(i => "implausible: " + i));
         string headline = verdict == Verdict.Unknown
             ? $"Unknown: {unusable[0]}, and no verdict can rest on it"
-            : Headline(verdict, usage, c is null ? logs.PacketsLost : otherDrops, drop, insertFailed, logs.AllocFailures);
+            : Headline(verdict, usage, c is null ? logs.PacketsLost : r.OtherDrops, r.Drop, r.InsertFailed, logs.AllocFailures);
         return (verdict, ordered.Where(v => v != verdict).ToList(), evidence, headline);
+    }
+
+    /// <summary>Table full: printed lines for this table, or drops while (nearly) full, or early drops since boot.</summary>
+    private static void CheckTableFull(HostObservation host, DropReadings r, List<(Verdict Verdict, long Weight)> found, List<string> evidence)
+    {
+        var c = host.Counters;
+        var logs = host.Logs;
+        bool fullByCounters = r.OtherDrops > 0 && r.NearFull;
+        bool fullUnknown = r.OtherDrops > 0 && r.FillUnknown && !r.FullByLogs && !r.FullInPast && r.AllocFailures == 0;
+        if (!(r.FullByLogs || fullByCounters || r.FullInPast || fullUnknown))
+            return;
+        found.Add((Verdict.DroppingFull, logs.TableFullPrinted + (fullByCounters ? r.OtherDrops : 0) + 1));
+        if (fullByCounters)
+            evidence.Add($"drop = {N(r.Drop)} (summed over {c!.CpuRows} CPU row{(c.CpuRows == 1 ? "" : "s")} of {c.File}) with the table {Percent(r.Fill)} % full");
+        if (r.FullByLogs)
+        {
+            string when = logs.First.IsKnown ? $", first {logs.First}, last {logs.Last}" : "";
+            evidence.Add($"{N(logs.TableFullPrinted)} 'table full, dropping packet' lines printed and {N(logs.TableFullSuppressed)} suppressed by the rate limiter = {N(logs.PacketsLost)} packets dropped{when}");
+        }
+        if (r.FullInPast)
+            evidence.Add($"drop = {N(r.Drop)} and early_drop = {N(r.EarlyDrop)}: the table has been full since the counters started, although it holds {Percent(r.Fill)} % now");
+        if (fullUnknown)
+            evidence.Add($"drop = {N(r.Drop)}, but the count or nf_conntrack_max could not be read, so the counters cannot tell a full table from failed allocations; a full table is the usual cause");
+    }
+
+    /// <summary>No memory: conntrack's own allocation-failure lines, or drops with room left and memory short.</summary>
+    private static void CheckOutOfMemory(HostObservation host, MemoryAssessment memory, DropReadings r, List<(Verdict Verdict, long Weight)> found, List<string> evidence)
+    {
+        var logs = host.Logs;
+        bool memoryByLogs = logs.AllocFailures > 0;
+        bool memoryByCounters = r.OtherDrops > 0 && !r.NearFull && !r.FullByLogs && !r.FullInPast && !r.FillUnknown;
+        if (!(memoryByLogs || memoryByCounters))
+            return;
+        found.Add((Verdict.DroppingMemory, (logs.AllocFailures * 2) + (memoryByCounters ? r.OtherDrops : 0) + 1));
+        if (memoryByLogs)
+        {
+            string when = logs.FirstAllocFailure.IsKnown ? $" (first {logs.FirstAllocFailure}, last {logs.LastAllocFailure})" : "";
+            evidence.Add($"{N(logs.AllocFailures)} conntrack allocation failures in the kernel log{when}");
+        }
+        if (memoryByCounters)
+            evidence.Add($"drop = {N(r.Drop)} while the table is only {Percent(r.Fill)} % full and no table-full line was logged: on current kernels a failed entry allocation drops the packet without a message");
+        if (logs.PageAllocFailures > 0)
+            evidence.Add($"{N(logs.PageAllocFailures)} page/slab allocation failures in the kernel log");
+        if (memory.Pressure)
+            evidence.Add(memory.PressureReason!);
+        if (host.Memory?.SlabUnreclaimable is long unreclaimable && memory.MemTotal is long total && unreclaimable > total / 4)
+            evidence.Add($"unreclaimable kernel slab holds {Bytes(unreclaimable)} ({Percent(100.0 * unreclaimable / total)} % of memory): a kernel cache or leak is eating the memory conntrack needs (see slabtop)");
+    }
+
+    /// <summary>Long chains, as counted by the kernel: inserts refused at its chain-length limit.</summary>
+    private static void CheckInsertLimit(DropReadings r, List<(Verdict Verdict, long Weight)> found, List<string> evidence)
+    {
+        if (r.ChainTooLong <= 0)
+            return;
+        found.Add((Verdict.LongChains, 0));
+        evidence.Add($"chaintoolong = {N(r.ChainTooLong)}: inserts refused because a hash chain exceeded the kernel's limit");
+    }
+
+    private static void CheckInsertRaces(DropReadings r, List<(Verdict Verdict, long Weight)> found, List<string> evidence)
+    {
+        if (r.InsertFailed <= r.ChainTooLong)
+            return;
+        found.Add((Verdict.InsertRaces, 0));
+        evidence.Add($"insert_failed = {N(r.InsertFailed)} (clash_resolve = {N(r.ClashResolve)}): packets of new flows lost races at confirmation");
+    }
+
+    private static void CheckFilling(TableUsage usage, DropReadings r, List<(Verdict Verdict, long Weight)> found, List<string> evidence)
+    {
+        if (!(r.Fill >= FillingPercent) || found.Any(f => f.Verdict == Verdict.DroppingFull))
+            return;
+        found.Add((Verdict.Filling, 0));
+        evidence.Add($"{N(usage.Count)} of {N(usage.Max)} entries ({Percent(r.Fill)} %)");
+    }
+
+    /// <summary>Long chains, as computed from the table's size when the kernel counted no refusals.</summary>
+    private static void CheckChainLength(TableUsage usage, DropReadings r, List<(Verdict Verdict, long Weight)> found, List<string> evidence)
+    {
+        if (usage.AverageChain is not double chain || !(chain >= LongChainNodes) || r.ChainTooLong != 0)
+            return;
+        found.Add((Verdict.LongChains, 0));
+        evidence.Add($"{chain:0.#} chain nodes per bucket on average ({N(usage.Count)} entries × 2 / {N(usage.Buckets)} buckets)");
+    }
+
+    /// <summary>Drops first (the heavier cause leads), then long chains that refuse inserts, races, filling, slow lookups.</summary>
+    private static List<Verdict> Rank(List<(Verdict Verdict, long Weight)> found)
+    {
+        var drops = found.Where(f => f.Verdict is Verdict.DroppingFull or Verdict.DroppingMemory).OrderByDescending(f => f.Weight).Select(f => f.Verdict);
+        return drops.Concat(found.Where(f => f.Verdict is not (Verdict.DroppingFull or Verdict.DroppingMemory)).Select(f => f.Verdict)).Distinct().ToList();
+    }
+
+    /// <summary>The counters and fill level the drop checks share.</summary>
+    private readonly record struct DropReadings(long Drop, long InsertFailed, long ChainTooLong, long ClashResolve, long EarlyDrop, long AllocFailures, double Fill, bool NearFull, bool FillUnknown, bool FullByLogs)
+    {
+        /// <summary>Drops that were not insert failures: the table was full or an allocation failed.</summary>
+        public long OtherDrops => Math.Max(0, Drop - InsertFailed);
+
+        /// <summary>Drops with room left now, but early drops since boot and no allocation failure logged.</summary>
+        public bool FullInPast => OtherDrops > 0 && !NearFull && EarlyDrop > 0 && AllocFailures == 0;
+
+        public static DropReadings Of(HostObservation host, TableUsage usage)
+        {
+            var c = host.Counters;
+            double fill = usage.FillPercent ?? 0;
+            return new DropReadings(
+                Drop: c?.Get("drop") ?? 0,
+                InsertFailed: c?.Get("insert_failed") ?? 0,
+                ChainTooLong: c?.Get("chaintoolong") ?? 0,
+                ClashResolve: c?.Get("clash_resolve") ?? 0,
+                EarlyDrop: c?.Get("early_drop") ?? 0,
+                AllocFailures: host.Logs.AllocFailures,
+                Fill: fill,
+                NearFull: fill >= FullPercent,
+                FillUnknown: usage.FillPercent is null && !usage.Unlimited,
+                FullByLogs: host.Logs.TableFullPrinted > 0);
+        }
     }
 
     private static string Headline(Verdict verdict, TableUsage usage, long lost, long drop, long insertFailed, long allocFailures)

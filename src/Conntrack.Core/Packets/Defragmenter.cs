@@ -139,42 +139,61 @@ public sealed class Defragmenter
     private DefragResult SubmitV6(ReadOnlySpan<byte> packet, long now, out ReadOnlySpan<byte> datagram)
     {
         datagram = default;
-        if (packet.Length < 40)
+        if (!FindFragmentHeader(packet, out var fragment))
             return DefragResult.NotFragment;
-        int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(packet[4..]);
-        if (payloadLength == 0)
-            return DefragResult.NotFragment; // jumbo payload: no fragment header allowed
-        int available = Math.Min(packet.Length, 40 + payloadLength);
-        // find_prev_fhdr: walk extension headers up to the fragment header.
-        var chain = new Ipv6ExtensionWalker(packet[..available]);
-        if (!chain.SkipHeadersBeforeFragment() || chain.Current != Ipv6ExtensionHeader.Fragment
-            || !chain.HeaderInSpan || chain.Offset > MaxHeader)
-        {
-            return DefragResult.NotFragment;
-        }
-        int start = chain.Offset;
-        int previousNextHeader = chain.NextHeaderField;
-        int offset = chain.FragmentOffset;
-        bool more = chain.MoreFragments;
-        byte upper = chain.Following;
         // RFC 8200 §4.5: a first fragment must carry every header up to the upper layer; if not,
         // the kernel hands it to conntrack as it is.
-        if (offset == 0 && !FirstFragmentHasHeaders(packet[(start + 8)..available], upper))
+        if (fragment.Offset == 0 && !FirstFragmentHasHeaders(packet[fragment.DataStart..fragment.Available], fragment.Upper))
             return DefragResult.PassThrough;
-        if (40 + payloadLength > packet.Length)
+        if (40 + fragment.PayloadLength > packet.Length)
             return DefragResult.Discarded;
 
-        var key = FragmentKey.V6(packet, chain.FragmentId);
+        var key = FragmentKey.V6(packet, fragment.Id);
         var queue = FindOrCreate(key, now);
         if (queue is null)
             return DefragResult.Discarded;
         if (queue.Complete)
             return DefragResult.Discarded;
 
-        int end = offset + (payloadLength - (start + 8 - 40));
+        if (QueueV6(queue, packet, fragment) is DefragResult refused)
+            return refused;
+        if (!(queue.FirstIn && queue.LastIn && queue.Meat == queue.Length))
+            return DefragResult.Held;
+        return ReassembleV6(queue, out datagram);
+    }
+
+    /// <summary>find_prev_fhdr: walks the extension headers up to the fragment header, if there is one.</summary>
+    private static bool FindFragmentHeader(ReadOnlySpan<byte> packet, out Ipv6Fragment fragment)
+    {
+        fragment = default;
+        if (packet.Length < 40)
+            return false;
+        int payloadLength = BinaryPrimitives.ReadUInt16BigEndian(packet[4..]);
+        if (payloadLength == 0)
+            return false; // jumbo payload: no fragment header allowed
+        int available = Math.Min(packet.Length, 40 + payloadLength);
+        var chain = new Ipv6ExtensionWalker(packet[..available]);
+        if (!chain.SkipHeadersBeforeFragment() || chain.Current != Ipv6ExtensionHeader.Fragment
+            || !chain.HeaderInSpan || chain.Offset > MaxHeader)
+        {
+            return false;
+        }
+        fragment = new Ipv6Fragment(payloadLength, available, chain.Offset, chain.NextHeaderField,
+            chain.FragmentOffset, chain.MoreFragments, chain.Following, chain.FragmentId);
+        return true;
+    }
+
+    /// <summary>
+    /// nf_ct_frag6_queue: fixes the datagram's length from the last fragment, inserts the data and,
+    /// for the first fragment, keeps the unfragmentable part. Null when the fragment was added.
+    /// </summary>
+    private DefragResult? QueueV6(FragmentQueue queue, ReadOnlySpan<byte> packet, in Ipv6Fragment fragment)
+    {
+        int offset = fragment.Offset;
+        int end = fragment.End;
         if (end > 65535)
             return DefragResult.Discarded;
-        if (!more)
+        if (!fragment.More)
         {
             if (end < queue.Length || (queue.LastIn && end != queue.Length))
                 return DefragResult.Discarded;
@@ -207,19 +226,23 @@ public sealed class Defragmenter
             Kill(queue);
             return DefragResult.Discarded;
         }
-        packet.Slice(start + 8, end - offset).CopyTo(queue.Buffer.AsSpan(FragmentQueue.DataStart + offset));
+        packet.Slice(fragment.DataStart, end - offset).CopyTo(queue.Buffer.AsSpan(FragmentQueue.DataStart + offset));
         Charge(queue, end - offset);
         if (offset == 0)
         {
             queue.FirstIn = true;
             // The unfragmentable part, with the fragment header's next header moved into its predecessor.
-            queue.HeaderLength = start;
-            packet[..start].CopyTo(queue.Header);
-            queue.Header[previousNextHeader] = upper;
+            queue.HeaderLength = fragment.HeaderStart;
+            packet[..fragment.HeaderStart].CopyTo(queue.Header);
+            queue.Header[fragment.PreviousNextHeader] = fragment.Upper;
         }
-        if (!(queue.FirstIn && queue.LastIn && queue.Meat == queue.Length))
-            return DefragResult.Held;
+        return null;
+    }
 
+    /// <summary>nf_ct_frag6_reasm: the unfragmentable part, then the data, with the payload length rewritten.</summary>
+    private DefragResult ReassembleV6(FragmentQueue queue, out ReadOnlySpan<byte> datagram)
+    {
+        datagram = default;
         int reassembledPayload = queue.HeaderLength - 40 + queue.Length;
         if (reassembledPayload > 65535)
         {
@@ -307,6 +330,21 @@ public sealed class Defragmenter
         foreach (var key in _expired)
             Release(_queues[key]);
         _nextExpiry = next;
+    }
+
+    /// <summary>
+    /// Where an IPv6 fragment's header sits and what it says. <see cref="HeaderStart"/> is the
+    /// offset of the fragment header, <see cref="PreviousNextHeader"/> the offset of the next-header
+    /// field pointing at it, <see cref="Upper"/> the header that follows it.
+    /// </summary>
+    private readonly record struct Ipv6Fragment(int PayloadLength, int Available, int HeaderStart, int PreviousNextHeader,
+        int Offset, bool More, byte Upper, uint Id)
+    {
+        /// <summary>Where the fragment's data starts in the packet, after the 8-byte fragment header.</summary>
+        public int DataStart => HeaderStart + 8;
+
+        /// <summary>The end of the fragment's data in the datagram.</summary>
+        public int End => Offset + (PayloadLength - (DataStart - 40));
     }
 
     private enum InsertResult : byte

@@ -36,12 +36,7 @@ public static class KernelLogParser
     public static LogFileResult Read(LineReader reader, string label, int index, ParseIssueLog issues)
     {
         var result = new LogFileResult { Label = label, Index = index };
-        int lastTableFull = -1;
-        long lastTableFullLine = 0;
-        int pendingSuppressed = -1;
-        long pendingSlub = -1;
-        LogTime pendingSlubTime = LogTime.None;
-
+        var pending = new PendingLines();
         while (reader.TryReadLine(out var line))
         {
             result.Lines++;
@@ -65,55 +60,75 @@ public static class KernelLogParser
                 result.Malformed++;
                 issues.Add(label, reader.LineNumber, expected, line);
             }
-
-            // A SLUB failure names its cache on the next line: "  cache: nf_conntrack, object size: 256, …".
-            if (pendingSlub >= 0)
-            {
-                bool conntrackCache = message.StartsWith("cache:") && message.Contains("conntrack", StringComparison.Ordinal) && !message.Contains("expect", StringComparison.Ordinal);
-                result.Events.Add(new LogEvent { Kind = conntrackCache ? LogEventKind.AllocFailure : LogEventKind.PageAllocFailure, Time = pendingSlubTime, Source = index, Line = pendingSlub });
-                pendingSlub = -1;
-            }
-            if (message.StartsWith("SLUB: Unable to allocate memory"))
-            {
-                pendingSlub = reader.LineNumber;
-                pendingSlubTime = time;
+            if (FollowSlubFailure(result, ref pending, message, time, reader.LineNumber))
                 continue;
-            }
+            Record(result, ref pending, isEvent, ev, reader.LineNumber);
+        }
+        if (pending.SlubLine >= 0)
+            result.Events.Add(SlubFailure(LogEventKind.PageAllocFailure, pending, index));
+        return result;
+    }
 
-            if (pendingSuppressed >= 0)
-            {
-                if (isEvent && ev.Kind == LogEventKind.TableFull)
-                    Attribute(result, pendingSuppressed, ev.Value);
-                pendingSuppressed = -1;
-            }
-            if (!isEvent)
-                continue;
+    /// <summary>
+    /// A SLUB failure names its cache on the next line: "  cache: nf_conntrack, object size: 256, …".
+    /// Records the failure held from the previous line; true when this line opens a new one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FollowSlubFailure(LogFileResult result, ref PendingLines pending, ReadOnlySpan<char> message, LogTime time, long lineNumber)
+    {
+        if (pending.SlubLine >= 0)
+        {
+            bool conntrackCache = message.StartsWith("cache:") && message.Contains("conntrack", StringComparison.Ordinal) && !message.Contains("expect", StringComparison.Ordinal);
+            result.Events.Add(SlubFailure(conntrackCache ? LogEventKind.AllocFailure : LogEventKind.PageAllocFailure, pending, result.Index));
+            pending.SlubLine = -1;
+        }
+        if (!message.StartsWith("SLUB: Unable to allocate memory"))
+            return false;
+        pending.SlubLine = lineNumber;
+        pending.SlubTime = time;
+        return true;
+    }
 
-            if (ev.Kind == LogEventKind.Suppressed && lastTableFull >= 0)
+    private static LogEvent SlubFailure(LogEventKind kind, in PendingLines pending, int source) =>
+        new() { Kind = kind, Time = pending.SlubTime, Source = source, Line = pending.SlubLine };
+
+    /// <summary>
+    /// Adds an event, tying rate-limit summaries to the table-full burst they follow (or, when the
+    /// summary comes first, to the table-full line right after it).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Record(LogFileResult result, ref PendingLines pending, bool isEvent, LogEvent ev, long lineNumber)
+    {
+        if (pending.Suppressed >= 0)
+        {
+            if (isEvent && ev.Kind == LogEventKind.TableFull)
+                Attribute(result, pending.Suppressed, ev.Value);
+            pending.Suppressed = -1;
+        }
+        if (!isEvent)
+            return;
+
+        if (ev.Kind == LogEventKind.Suppressed && pending.LastTableFull >= 0)
+        {
+            var previous = result.Events[pending.LastTableFull];
+            double? gap = LogTime.SecondsBetween(previous.Time, ev.Time);
+            bool inBurst = gap is double g ? g is >= 0 and <= BurstSeconds : lineNumber - pending.LastTableFullLine <= BurstLines;
+            if (inBurst)
             {
-                var previous = result.Events[lastTableFull];
-                double? gap = LogTime.SecondsBetween(previous.Time, ev.Time);
-                bool inBurst = gap is double g ? g is >= 0 and <= BurstSeconds : reader.LineNumber - lastTableFullLine <= BurstLines;
-                if (inBurst)
-                {
-                    ev.AttributedToTableFull = true;
-                    ev.BurstNetns = previous.Value;
-                }
-            }
-            result.Events.Add(ev);
-            if (ev.Kind == LogEventKind.TableFull)
-            {
-                lastTableFull = result.Events.Count - 1;
-                lastTableFullLine = reader.LineNumber;
-            }
-            else if (ev.Kind == LogEventKind.Suppressed && !ev.AttributedToTableFull)
-            {
-                pendingSuppressed = result.Events.Count - 1;
+                ev.AttributedToTableFull = true;
+                ev.BurstNetns = previous.Value;
             }
         }
-        if (pendingSlub >= 0)
-            result.Events.Add(new LogEvent { Kind = LogEventKind.PageAllocFailure, Time = pendingSlubTime, Source = index, Line = pendingSlub });
-        return result;
+        result.Events.Add(ev);
+        if (ev.Kind == LogEventKind.TableFull)
+        {
+            pending.LastTableFull = result.Events.Count - 1;
+            pending.LastTableFullLine = lineNumber;
+        }
+        else if (ev.Kind == LogEventKind.Suppressed && !ev.AttributedToTableFull)
+        {
+            pending.Suppressed = result.Events.Count - 1;
+        }
     }
 
     private static void Attribute(LogFileResult result, int index, long netns)
@@ -259,5 +274,24 @@ public static class KernelLogParser
         value = 0;
         return Tokens.Next(text, ref pos, out var number) && Tokens.TryLong(number, out value)
             && Tokens.Next(text, ref pos, out var w) && w.SequenceEqual(word);
+    }
+
+    /// <summary>What earlier lines left open for the lines after them; -1 when nothing is.</summary>
+    private struct PendingLines
+    {
+        /// <summary>The event index and line of the last table-full line.</summary>
+        public int LastTableFull = -1;
+        public long LastTableFullLine;
+
+        /// <summary>The event index of a suppression summary no table-full burst has claimed yet.</summary>
+        public int Suppressed = -1;
+
+        /// <summary>The line and time of a SLUB failure waiting for its cache line.</summary>
+        public long SlubLine = -1;
+        public LogTime SlubTime = LogTime.None;
+
+        public PendingLines()
+        {
+        }
     }
 }

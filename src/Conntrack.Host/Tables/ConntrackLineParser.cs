@@ -28,142 +28,207 @@ public static class ConntrackLineParser
         if (token[0] == '[')
             return Fail(out expected, "a table entry (this looks like conntrack -E event output)");
 
-        // Optional L3 prefix: "ipv4 2", "ipv6 10", "unknown N" followed by an L4 name.
+        string? missing = ReadProtocols(line, ref pos, ref token, ref entry)
+            ?? ReadTimeoutAndState(line, ref pos, ref token, ref entry)
+            ?? ReadTuplesAndTail(line, ref pos, token, ref entry);
+        if (missing is not null)
+            return Fail(out expected, missing);
+        if (entry.Family == 0)
+            entry.Family = entry.Source.IsV6 ? (byte)10 : (byte)2;
+        return TableLineKind.Entry;
+    }
+
+    /// <summary>
+    /// The optional L3 prefix ("ipv4 2", "ipv6 10", "unknown N"), the L4 name and number; leaves
+    /// <paramref name="token"/> on the token after them. Returns what was expected, or null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ReadProtocols(ReadOnlySpan<char> line, ref int pos, ref ReadOnlySpan<char> token, ref TableEntry entry)
+    {
         int afterFirst = pos;
         if (token.SequenceEqual("ipv4") || token.SequenceEqual("ipv6") || (token.SequenceEqual("unknown") && L3PrefixFollows(line, afterFirst)))
         {
             if (!Tokens.Next(line, ref pos, out var familyText) || !Tokens.TryLong(familyText, out long family) || family > 255)
-                return Fail(out expected, "the address family number after the L3 name (ipv4 2, ipv6 10)");
+                return "the address family number after the L3 name (ipv4 2, ipv6 10)";
             entry.Family = (byte)family;
             entry.HasL3Prefix = true;
             if (!Tokens.Next(line, ref pos, out token))
-                return Fail(out expected, "the L4 protocol name after the L3 prefix");
+                return "the L4 protocol name after the L3 prefix";
         }
 
         if (!IsL4Name(token))
-            return Fail(out expected, "an L4 protocol name (tcp, udp, icmp, …) at the start of the line");
+            return "an L4 protocol name (tcp, udp, icmp, …) at the start of the line";
         if (!Tokens.Next(line, ref pos, out var protoText) || !Tokens.TryLong(protoText, out long protocol) || protocol > 255)
-            return Fail(out expected, "the protocol number after the L4 name");
+            return "the protocol number after the L4 name";
         entry.Protocol = (byte)protocol;
 
         if (!Tokens.Next(line, ref pos, out token))
-            return Fail(out expected, "the remaining timeout and the tuples");
+            return "the remaining timeout and the tuples";
+        return null;
+    }
+
+    /// <summary>
+    /// The optional remaining timeout, GRE's timeouts and the optional protocol state; leaves
+    /// <paramref name="token"/> on the first token of the tuples. Returns what was expected, or null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ReadTimeoutAndState(ReadOnlySpan<char> line, ref int pos, ref ReadOnlySpan<char> token, ref TableEntry entry)
+    {
         if (Tokens.IsNumber(token))
         {
             if (!Tokens.TryLong(token, out long timeout))
-                return Fail(out expected, "a remaining timeout in seconds");
+                return "a remaining timeout in seconds";
             entry.Timeout = timeout;
             if (!Tokens.Next(line, ref pos, out token))
-                return Fail(out expected, "the tuples after the timeout");
+                return "the tuples after the timeout";
         }
         // GRE: "timeout=30, stream_timeout=180" before the tuples.
         while (token.StartsWith("timeout=") || token.StartsWith("stream_timeout="))
         {
             if (!Tokens.Next(line, ref pos, out token))
-                return Fail(out expected, "the tuples after the GRE timeouts");
+                return "the tuples after the GRE timeouts";
         }
         if (token.IndexOf('=') < 0 && token[0] != '[')
         {
             if (!StateNames.LooksLikeState(token))
-                return Fail(out expected, "a protocol state (ESTABLISHED, …) or src=");
+                return "a protocol state (ESTABLISHED, …) or src=";
             entry.State = StateNames.Parse(token);
             if (!Tokens.Next(line, ref pos, out token))
-                return Fail(out expected, "the tuples after the state");
+                return "the tuples after the state";
         }
+        return null;
+    }
 
-        int tuple = 0;
-        bool haveSrc = false, haveDst = false, haveSport = false, haveDport = false, replyComplete = false;
+    /// <summary>
+    /// The original and reply tuples with the [FLAGS], zone= and mark= around them, from
+    /// <paramref name="token"/> to the end of the line. Returns what was expected, or null.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string? ReadTuplesAndTail(ReadOnlySpan<char> line, ref int pos, ReadOnlySpan<char> token, ref TableEntry entry)
+    {
+        var tuples = default(TupleProgress);
         do
         {
             if (token[0] == '[')
             {
-                if (token.SequenceEqual("[ASSURED]"))
-                    entry.Assured = true;
-                else if (token.SequenceEqual("[UNREPLIED]"))
-                    entry.Unreplied = true;
-                else if (token.SequenceEqual("[OFFLOAD]") || token.SequenceEqual("[HW_OFFLOAD]"))
-                    entry.Offloaded = entry.Assured = true;
+                ReadFlag(token, ref entry);
                 continue;
             }
             int eq = token.IndexOf('=');
             if (eq <= 0)
-                return Fail(out expected, $"key=value fields or [FLAGS] after the state, not a bare word (field {tuple + 1})");
+                return $"key=value fields or [FLAGS] after the state, not a bare word (field {tuples.Tuple + 1})";
             var key = token[..eq];
             var value = token[(eq + 1)..];
-            switch (key)
+            string? missing = key switch
             {
-                case "src":
-                    tuple++;
-                    if (tuple > 2)
-                        return Fail(out expected, "two tuples (original and reply), found a third src=");
-                    if (tuple == 1)
-                    {
-                        if (!AddressKey.TryParse(value, out entry.Source))
-                            return Fail(out expected, "an IPv4 or IPv6 address in src=");
-                        haveSrc = true;
-                    }
-                    else if (value.IsEmpty)
-                    {
-                        return Fail(out expected, "an address in the reply's src=");
-                    }
-                    break;
-                case "dst":
-                    if (tuple == 1)
-                    {
-                        if (!AddressKey.TryParse(value, out entry.Destination))
-                            return Fail(out expected, "an IPv4 or IPv6 address in dst=");
-                        haveDst = true;
-                    }
-                    else if (tuple == 2)
-                    {
-                        // The reply tuple is not kept: its shape is enough.
-                        if (value.IsEmpty)
-                            return Fail(out expected, "an address in the reply's dst=");
-                        replyComplete = true;
-                    }
-                    break;
-                case "sport":
-                case "dport":
-                    if (tuple != 1)
-                        break;
-                    if (!Tokens.TryLong(value, out long port) || port > 65535)
-                        return Fail(out expected, $"a port number (0-65535) in {key.ToString()}=");
-                    if (key[0] == 's')
-                    {
-                        entry.SourcePort = (int)port;
-                        haveSport = true;
-                    }
-                    else
-                    {
-                        entry.DestinationPort = (int)port;
-                        haveDport = true;
-                    }
-                    break;
-                case "zone":
-                    entry.HasZoneField = true;
-                    if (!Tokens.TryLong(value, out long zone) || zone > 65535)
-                        return Fail(out expected, "a zone number in zone=");
-                    entry.Zone = (int)zone;
-                    break;
-                case "mark":
-                    entry.HasMark = true;
-                    break;
-                default:
-                    // type= code= id= srckey= dstkey= packets= bytes= use= secctx= delta-time= labels= helper= …
-                    break;
-            }
+                "src" => ReadSource(value, ref tuples, ref entry),
+                "dst" => ReadDestination(value, ref tuples, ref entry),
+                "sport" or "dport" => ReadPort(key, value, ref tuples, ref entry),
+                "zone" => ReadZone(value, ref entry),
+                "mark" => ReadMark(ref entry),
+                // type= code= id= srckey= dstkey= packets= bytes= use= secctx= delta-time= labels= helper= …
+                _ => null,
+            };
+            if (missing is not null)
+                return missing;
         }
         while (Tokens.Next(line, ref pos, out token));
 
-        if (!haveSrc || !haveDst)
-            return Fail(out expected, "src= and dst= of the original tuple");
-        if (!replyComplete)
-            return Fail(out expected, "the reply tuple (src= dst= …); the line looks truncated");
-        if (entry.Protocol is 6 or 17 or 33 or 132 or 136 && (!haveSport || !haveDport))
-            return Fail(out expected, "sport= and dport= in the original tuple");
-        if (entry.Family == 0)
-            entry.Family = entry.Source.IsV6 ? (byte)10 : (byte)2;
-        return TableLineKind.Entry;
+        if (!tuples.HaveSource || !tuples.HaveDestination)
+            return "src= and dst= of the original tuple";
+        if (!tuples.ReplyComplete)
+            return "the reply tuple (src= dst= …); the line looks truncated";
+        if (entry.Protocol is 6 or 17 or 33 or 132 or 136 && (!tuples.HaveSourcePort || !tuples.HaveDestinationPort))
+            return "sport= and dport= in the original tuple";
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ReadFlag(ReadOnlySpan<char> token, ref TableEntry entry)
+    {
+        if (token.SequenceEqual("[ASSURED]"))
+            entry.Assured = true;
+        else if (token.SequenceEqual("[UNREPLIED]"))
+            entry.Unreplied = true;
+        else if (token.SequenceEqual("[OFFLOAD]") || token.SequenceEqual("[HW_OFFLOAD]"))
+            entry.Offloaded = entry.Assured = true;
+    }
+
+    /// <summary>src= opens a tuple: the first is the original, kept; the second the reply.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string? ReadSource(ReadOnlySpan<char> value, ref TupleProgress tuples, ref TableEntry entry)
+    {
+        tuples.Tuple++;
+        if (tuples.Tuple > 2)
+            return "two tuples (original and reply), found a third src=";
+        if (tuples.Tuple == 1)
+        {
+            if (!AddressKey.TryParse(value, out entry.Source))
+                return "an IPv4 or IPv6 address in src=";
+            tuples.HaveSource = true;
+        }
+        else if (value.IsEmpty)
+        {
+            return "an address in the reply's src=";
+        }
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string? ReadDestination(ReadOnlySpan<char> value, ref TupleProgress tuples, ref TableEntry entry)
+    {
+        if (tuples.Tuple == 1)
+        {
+            if (!AddressKey.TryParse(value, out entry.Destination))
+                return "an IPv4 or IPv6 address in dst=";
+            tuples.HaveDestination = true;
+        }
+        else if (tuples.Tuple == 2)
+        {
+            // The reply tuple is not kept: its shape is enough.
+            if (value.IsEmpty)
+                return "an address in the reply's dst=";
+            tuples.ReplyComplete = true;
+        }
+        return null;
+    }
+
+    /// <summary>sport= or dport= of the original tuple; the reply's ports are not kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string? ReadPort(ReadOnlySpan<char> key, ReadOnlySpan<char> value, ref TupleProgress tuples, ref TableEntry entry)
+    {
+        if (tuples.Tuple != 1)
+            return null;
+        if (!Tokens.TryLong(value, out long port) || port > 65535)
+            return $"a port number (0-65535) in {key.ToString()}=";
+        if (key[0] == 's')
+        {
+            entry.SourcePort = (int)port;
+            tuples.HaveSourcePort = true;
+        }
+        else
+        {
+            entry.DestinationPort = (int)port;
+            tuples.HaveDestinationPort = true;
+        }
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string? ReadZone(ReadOnlySpan<char> value, ref TableEntry entry)
+    {
+        entry.HasZoneField = true;
+        if (!Tokens.TryLong(value, out long zone) || zone > 65535)
+            return "a zone number in zone=";
+        entry.Zone = (int)zone;
+        return null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static string? ReadMark(ref TableEntry entry)
+    {
+        entry.HasMark = true;
+        return null;
     }
 
     private static TableLineKind Fail(out string expected, string what)
@@ -185,4 +250,15 @@ public static class ConntrackLineParser
         token.SequenceEqual("tcp") || token.SequenceEqual("udp") || token.SequenceEqual("icmp") || token.SequenceEqual("icmpv6") ||
         token.SequenceEqual("udplite") || token.SequenceEqual("sctp") || token.SequenceEqual("dccp") || token.SequenceEqual("gre") ||
         token.SequenceEqual("unknown");
+
+    /// <summary>How far the tuples have come: which tuple is open and which original fields were seen.</summary>
+    private struct TupleProgress
+    {
+        public int Tuple;
+        public bool HaveSource;
+        public bool HaveDestination;
+        public bool HaveSourcePort;
+        public bool HaveDestinationPort;
+        public bool ReplyComplete;
+    }
 }
