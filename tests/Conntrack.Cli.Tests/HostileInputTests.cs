@@ -29,7 +29,7 @@ public sealed class HostileInputTests : IDisposable
     public void A_value_a_validator_cannot_convert_is_reported_not_thrown()
     {
         AssertRefused("ctnet: --threads 'abc': expected a whole number from 1 to 64", "replay", Capture, "--threads", "abc");
-        AssertRefused("ctnet: --page-size 'lots': expected a whole number from -2147483648 to 2147483647", "doctor", "--page-size", "lots");
+        AssertRefused("ctnet: --page-size 'lots': expected a power of two from 512 to 1073741824", "doctor", "--page-size", "lots");
     }
 
     [Fact]

@@ -12,98 +12,40 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var root = new Option<string?>("--root")
-        {
-            Description = "Read a snapshot: a directory holding the host's files at their relative paths (proc/…, sys/…, var/log/…, dmesg.txt). Default: this machine.",
-            HelpName = "DIR",
-        };
-        var table = new Option<string?>("--table")
-        {
-            Description = "Read the table from this file instead of /proc/net/nf_conntrack: /proc/net/nf_conntrack or ip_conntrack format, or saved conntrack -L [-o extended] output.",
-            HelpName = "FILE",
-        };
-        var logs = new Option<string[]>("--log")
-        {
-            Description = "Also read this kernel log (dmesg, kern.log, messages, syslog or journalctl -k output). Repeatable.",
-            Arity = ArgumentArity.ZeroOrMore,
-            AllowMultipleArgumentsPerToken = false,
-            HelpName = "FILE",
-        };
-        var stats = new Option<string?>("--stats")
-        {
-            Description = "Read the counters from this file instead of /proc/net/stat/nf_conntrack (that format or conntrack -S output).",
-            HelpName = "FILE",
-        };
-        var pageSize = new Option<int?>("--page-size")
-        {
-            Description = "Page size for slab arithmetic (default: this machine's when live, 4096 for a snapshot).",
-            HelpName = "BYTES",
-        };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of the human report." };
-        var check = new Option<bool>("--check")
-        {
-            Description = "Monitoring check (cron, Nagios, Icinga, Sensu): one line 'CONNTRACK STATUS - text | perfdata', exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN (also for usage errors). Critical on any drop or insert_failed since the last check.",
-        };
-        var warning = new Option<string?>("--warning", "-w")
-        {
-            Description = "With --check: WARNING at or above this percentage of nf_conntrack_max (default 75).",
-            HelpName = "PERCENT",
-        };
-        var critical = new Option<string?>("--critical", "-c")
-        {
-            Description = "With --check: CRITICAL at or above this percentage of nf_conntrack_max (default 90).",
-            HelpName = "PERCENT",
-        };
-        var stateFile = new Option<string?>("--state-file")
-        {
-            Description = "With --check: where the last check's counters are kept (default: /var/lib/ctnet as root, else $XDG_STATE_HOME/ctnet, one file per network namespace; none for a snapshot).",
-            HelpName = "FILE",
-        };
-        var command = new Command("doctor", "Diagnose a Linux host's conntrack table (live or a snapshot): verdict, evidence, what fills it, memory, and exactly what to change.")
-        {
-            root, table, logs, stats, pageSize, json, check, warning, critical, stateFile,
-        };
-        HostObservation Read(ParseResult parse)
-        {
-            int? page = parse.GetValue(pageSize);
-            if (page is int p && (p < 512 || (p & (p - 1)) != 0))
-                throw new IOException($"--page-size {p}: expected a power of two of at least 512");
-            return HostReader.Read(new HostReadOptions
-            {
-                Root = parse.GetValue(root),
-                TablePath = parse.GetValue(table),
-                LogPaths = parse.GetValue(logs) ?? [],
-                StatsPath = parse.GetValue(stats),
-                PageSize = page,
-            });
-        }
-        command.SetAction(parse => parse.GetValue(check)
-            ? CliErrors.Guard(() =>
-            {
-                if (parse.GetValue(json))
-                    throw new UsageException("--check prints one line: it does not go with --json");
-                var thresholds = CheckThresholds.Parse(parse.GetValue(warning), parse.GetValue(critical));
-                return RunCheck(Read(parse), thresholds, parse.GetValue(stateFile));
-            }, (int)CheckStatus.Unknown)
-            : CliErrors.Guard(() =>
-            {
-                if (parse.GetValue(warning) is not null || parse.GetValue(critical) is not null || parse.GetValue(stateFile) is not null)
-                    throw new UsageException("--warning, --critical and --state-file go with --check");
-                var diagnosis = DoctorAnalyzer.Analyze(Read(parse));
-                if (parse.GetValue(json))
-                {
-                    using var stdout = Console.OpenStandardOutput();
-                    DoctorJson.Write(stdout, diagnosis);
-                    stdout.Write("\n"u8);
-                    stdout.Flush();
-                }
-                else
-                {
-                    DoctorTextReport.Render(ReportWriter.CreateConsole(toStderr: false), diagnosis);
-                }
-                return ExitCodes.Success;
-            }));
+        var options = new DoctorOptions();
+        var command = new Command("doctor", "Diagnose a Linux host's conntrack table (live or a snapshot): verdict, evidence, what fills it, memory, and exactly what to change.");
+        options.AddTo(command);
+        command.SetAction(parse => parse.GetValue(options.Check)
+            ? CliErrors.Guard(() => RunCheck(parse, options), (int)CheckStatus.Unknown)
+            : CliErrors.Guard(() => RunReport(parse, options)));
         return command;
+    }
+
+    private static int RunReport(ParseResult parse, DoctorOptions options)
+    {
+        if (parse.GetValue(options.Warning) is not null || parse.GetValue(options.Critical) is not null || parse.GetValue(options.StateFile) is not null)
+            throw new UsageException("--warning, --critical and --state-file go with --check");
+        var diagnosis = DoctorAnalyzer.Analyze(HostReader.Read(options.ReadOptions(parse)));
+        if (parse.GetValue(options.Json))
+        {
+            using var stdout = Console.OpenStandardOutput();
+            DoctorJson.Write(stdout, diagnosis);
+            stdout.Write("\n"u8);
+            stdout.Flush();
+        }
+        else
+        {
+            DoctorTextReport.Render(ReportWriter.CreateConsole(toStderr: false), diagnosis);
+        }
+        return ExitCodes.Success;
+    }
+
+    private static int RunCheck(ParseResult parse, DoctorOptions options)
+    {
+        if (parse.GetValue(options.Json))
+            throw new UsageException("--check prints one line: it does not go with --json");
+        var thresholds = CheckThresholds.Parse(parse.GetValue(options.Warning), parse.GetValue(options.Critical));
+        return RunCheck(HostReader.Read(options.ReadOptions(parse)), thresholds, parse.GetValue(options.StateFile));
     }
 
     /// <summary>

@@ -15,6 +15,12 @@ internal static class ValueParsers
             ? value
             : throw UsageException.For(option, text, $"a whole number from {min} to {max}");
 
+    /// <summary>A page size for slab arithmetic: a power of two from 512 bytes to 1 GiB.</summary>
+    public static int PageSize(string option, string text) =>
+        long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) && value is >= 512 and <= 1 << 30 && (value & (value - 1)) == 0
+            ? (int)value
+            : throw UsageException.For(option, text, "a power of two from 512 to 1073741824");
+
     /// <summary>A finite number above 0 and at most <paramref name="max"/>.</summary>
     public static Func<string, string, double> Positive(double max, string what) => (option, text) =>
         TryFinite(text, out double value) && value > 0 && value <= max
