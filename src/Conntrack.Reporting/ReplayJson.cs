@@ -161,6 +161,10 @@ public static class ReplayJson
         w.WriteStartObject("skipped");
         foreach (var (reason, count) in r.Skipped)
             w.WriteNumber(SkipLabel(reason), count);
+        w.WriteStartArray("unsupported_link_types");
+        foreach (var linkType in r.UnsupportedLinkTypes)
+            w.WriteNumberValue((int)linkType);
+        w.WriteEndArray();
         w.WriteNumber("capture_issues", r.CaptureIssues.Total);
         w.WriteNumber("skipped_records", r.CaptureIssues.SkippedRecords);
         w.WriteNumber("truncated_records", r.CaptureIssues.TruncatedRecords);

@@ -149,7 +149,13 @@ public static class ReplayTextReport
             return;
         console.MarkupLine("[yellow]Skipped[/]");
         foreach (var (reason, count) in r.Skipped)
-            console.MarkupLine($"  {N(count)} frames: {ReplayJson.SkipLabel(reason)}");
+        {
+            // Name the link types, so the user can tell which capture setting (DLT) ctnet does not decode.
+            string types = reason == SkipReason.UnsupportedLinkType && r.UnsupportedLinkTypes.Count > 0
+                ? $" (link type {string.Join(", ", r.UnsupportedLinkTypes.Select(t => ((int)t).ToString(Inv)))})"
+                : "";
+            console.MarkupLine($"  {N(count)} frames: {ReplayJson.SkipLabel(reason)}{types}");
+        }
         foreach (var issue in r.CaptureIssues.First)
             console.MarkupLine($"  offset {N(issue.FileOffset)}, packet {N(issue.PacketNumber)}: {Markup.Escape(issue.Reason)}");
         if (r.CaptureIssues.Total > r.CaptureIssues.First.Count)

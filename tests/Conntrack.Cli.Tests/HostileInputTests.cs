@@ -94,6 +94,13 @@ public sealed class HostileInputTests : IDisposable
         Assert.Empty(run.Stdout);
         AssertRefused($"ctnet: {unknownLink}: nothing to size from: 3 records, none of them IP (3 frames of link type 147, which ctnet does not decode); no configuration printed", "plan", unknownLink, "--json");
         AssertRefused($"ctnet: {headerOnly}: nothing to size from: the capture holds no packets; no configuration printed", "plan", headerOnly);
+
+        // The replay names the link type it skipped, in the text and in the JSON.
+        var replay = CtnetProcess.Run("replay", unknownLink);
+        Assert.Equal(0, replay.ExitCode);
+        Assert.Contains("  3 frames: unsupported_link_type (link type 147)", replay.Stdout, StringComparison.Ordinal);
+        var json = CtnetProcess.Run("replay", unknownLink, "--json");
+        Assert.Contains("\"unsupported_link_types\": [\n      147\n    ]", json.Stdout.Replace("\r", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
