@@ -18,6 +18,7 @@ internal static class Program
             GenCommand.Create(),
             PlanCommand.Create(),
             BenchCommand.Create(),
+            ServeCommand.Create(),
         };
         OptionParsing.Harden(root);
         var parse = root.Parse(args);
