@@ -18,6 +18,10 @@ internal static class Program
             GenCommand.Create(),
             PlanCommand.Create(),
             BenchCommand.Create(),
+            ListCommand.Create(),
+            CountCommand.Create(),
+            StatsCommand.Create(),
+            DeleteCommand.Create(),
         };
         OptionParsing.Harden(root);
         var parse = root.Parse(args);

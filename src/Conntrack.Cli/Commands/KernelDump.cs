@@ -1,0 +1,56 @@
+using Conntrack.Flows;
+using Conntrack.Host.Listing;
+using Conntrack.Host.Netlink;
+
+namespace Conntrack.Cli.Commands;
+
+/// <summary>Turns the conntrack filter into the dump request the kernel can apply itself; the rest stays for <see cref="EntryMatcher"/>.</summary>
+internal static class KernelDump
+{
+    /// <summary>
+    /// Family, mark/mask, status/mask and a non-zero zone always; exact addresses, the protocol, and TCP/UDP
+    /// ports as a CTA_FILTER tuple (the kernel compares ports of TCP and UDP only, and no prefixes).
+    /// </summary>
+    public static DumpRequest Request(EntryFilter f) => new()
+    {
+        Family = f.ImpliedFamily ?? IpFamily.None,
+        Mark = f.Mark is uint mark ? mark & f.MarkMask : null,
+        MarkMask = f.MarkMask,
+        Status = f.StatusMask != 0 ? f.StatusValue : null,
+        StatusMask = f.StatusMask != 0 ? f.StatusMask : null,
+        Zone = f.Zone is > 0 ? f.Zone : null,
+        Original = Tuple(f, f.OriginalSource, f.OriginalDestination, f.OriginalSourcePort, f.OriginalDestinationPort),
+        Reply = Tuple(f, f.ReplySource, f.ReplyDestination, f.ReplySourcePort, f.ReplyDestinationPort),
+    };
+
+    private static TupleFilter? Tuple(EntryFilter f, AddressPrefix? src, AddressPrefix? dst, ushort? sport, ushort? dport)
+    {
+        var fields = TupleFields.None;
+        AddressPrefix? exactSrc = Exact(src), exactDst = Exact(dst);
+        if (exactSrc is not null)
+            fields |= TupleFields.SourceAddress;
+        if (exactDst is not null)
+            fields |= TupleFields.DestinationAddress;
+        bool ports = f.Protocol is IpProtocol.Tcp or IpProtocol.Udp;
+        if (ports && sport is not null)
+            fields |= TupleFields.SourcePort;
+        if (ports && dport is not null)
+            fields |= TupleFields.DestinationPort;
+        if (fields == TupleFields.None)
+            return null;
+        if (f.Protocol is not null)
+            fields |= TupleFields.Protocol;
+        var family = f.ImpliedFamily ?? IpFamily.V4;
+        var s = exactSrc?.Address ?? default;
+        var d = exactDst?.Address ?? default;
+        byte protocol = f.Protocol ?? 0;
+        ushort sp = ports ? sport ?? 0 : (ushort)0, dp = ports ? dport ?? 0 : (ushort)0;
+        var values = family == IpFamily.V6
+            ? FlowTuple.V6(s.Hi, s.Lo, d.Hi, d.Lo, protocol, sp, dp)
+            : FlowTuple.V4((uint)s.Lo, (uint)d.Lo, protocol, sp, dp);
+        return new TupleFilter(values, fields);
+    }
+
+    private static AddressPrefix? Exact(AddressPrefix? prefix) =>
+        prefix is { } p && p.Length == (p.Address.IsV6 ? 128 : 32) ? p : null;
+}
