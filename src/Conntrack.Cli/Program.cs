@@ -22,6 +22,7 @@ internal static class Program
             CountCommand.Create(),
             StatsCommand.Create(),
             DeleteCommand.Create(),
+            EventsCommand.Create(),
         };
         OptionParsing.Harden(root);
         var parse = root.Parse(args);

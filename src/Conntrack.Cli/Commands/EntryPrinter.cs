@@ -1,4 +1,3 @@
-using Conntrack.Cli.Input;
 using Conntrack.Host.Listing;
 using Conntrack.Host.Netlink;
 

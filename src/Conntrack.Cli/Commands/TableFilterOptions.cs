@@ -106,7 +106,7 @@ internal sealed class TableFilterOptions
     private static void CheckFamilies(EntryFilter filter)
     {
         var families = new[] { filter.OriginalSource, filter.OriginalDestination, filter.ReplySource, filter.ReplyDestination }
-            .Where(a => a is not null).Select(a => a!.Value.Family).Append(filter.Family).Where(f => f is not null).Distinct().ToList();
+            .Select(a => a?.Family).Append(filter.Family).Where(f => f is not null).Distinct().ToList();
         if (families.Count > 1)
             throw new UsageException("the addresses and -f name both IPv4 and IPv6: an entry has one family");
     }
