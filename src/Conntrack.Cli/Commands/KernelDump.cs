@@ -51,6 +51,10 @@ internal static class KernelDump
         return new TupleFilter(values, fields);
     }
 
+    /// <summary>
+    /// Full-length IPv4 addresses only: an exact IPv6 address sent in CTA_FILTER selected nothing on this
+    /// machine's kernel (6.x, netlink-lib 037c51e), so IPv6 addresses are left to the user-space check.
+    /// </summary>
     private static AddressPrefix? Exact(AddressPrefix? prefix) =>
-        prefix is { } p && p.Length == (p.Address.IsV6 ? 128 : 32) ? p : null;
+        prefix is { } p && !p.Address.IsV6 && p.Length == 32 ? p : null;
 }
