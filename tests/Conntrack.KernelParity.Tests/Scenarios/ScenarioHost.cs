@@ -8,22 +8,25 @@ namespace Conntrack.KernelParity.Tests.Scenarios;
 /// </summary>
 internal sealed class ScenarioHost
 {
-    public static ScenarioHost Client { get; } = new("10.201.0.1");
-    public static ScenarioHost Server { get; } = new("10.201.0.2");
+    public static ScenarioHost Client { get; } = Of("10.201.0.1");
+    public static ScenarioHost Server { get; } = Of("10.201.0.2");
 
     /// <summary>A router on the path that sends ICMP errors about the client's packets.</summary>
-    public static ScenarioHost Router { get; } = new("10.201.0.254");
+    public static ScenarioHost Router { get; } = Of("10.201.0.254");
 
-    public static ScenarioHost Client6 { get; } = new("fd00:201::1");
-    public static ScenarioHost Server6 { get; } = new("fd00:201::2");
-    public static ScenarioHost Router6 { get; } = new("fd00:201::fe");
+    public static ScenarioHost Client6 { get; } = Of("fd00:201::1");
+    public static ScenarioHost Server6 { get; } = Of("fd00:201::2");
+    public static ScenarioHost Router6 { get; } = Of("fd00:201::fe");
 
     /// <summary>Any other address (harness tests that need one outside the fixed hosts).</summary>
-    public static ScenarioHost Of(string address) => new(address);
+    public static ScenarioHost Of(string address) => new(IPAddress.Parse(address));
 
-    private ScenarioHost(string address)
+    /// <inheritdoc cref="Of(string)"/>
+    public static ScenarioHost Of(IPAddress address) => new(address);
+
+    private ScenarioHost(IPAddress address)
     {
-        Address = IPAddress.Parse(address);
+        Address = address;
         Bytes = Address.GetAddressBytes();
         IsIpv6 = Bytes.Length == 16;
     }
