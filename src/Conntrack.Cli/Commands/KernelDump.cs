@@ -36,11 +36,12 @@ internal static class KernelDump
             fields |= TupleFields.SourcePort;
         if (ports && dport is not null)
             fields |= TupleFields.DestinationPort;
-        if (fields == TupleFields.None)
+        // CTA_FILTER needs one family in the request: with ports but no address or -f, both families must come back.
+        if (fields == TupleFields.None || f.ImpliedFamily is null)
             return null;
         if (f.Protocol is not null)
             fields |= TupleFields.Protocol;
-        var family = f.ImpliedFamily ?? IpFamily.V4;
+        var family = f.ImpliedFamily.Value;
         var s = exactSrc?.Address ?? default;
         var d = exactDst?.Address ?? default;
         byte protocol = f.Protocol ?? 0;

@@ -18,7 +18,7 @@ internal static partial class ConntrackLines
     private static partial Regex Delta();
 
     /// <summary>Null when both hold the same entries; else the first differences, for the failure message.</summary>
-    public static string? Difference(string expected, string actual)
+    public static string? Difference(string expected, string actual, TimeSpan? slack = null)
     {
         var want = Index(expected);
         var got = Index(actual);
@@ -26,11 +26,12 @@ internal static partial class ConntrackLines
         var extra = got.Keys.Except(want.Keys).Take(3).ToList();
         if (missing.Count > 0 || extra.Count > 0 || want.Count != got.Count)
             return $"{want.Count} expected, {got.Count} listed; missing: {string.Join(" | ", missing)}; extra: {string.Join(" | ", extra)}";
+        long allowed = (long)(slack ?? TimeSpan.FromSeconds(2)).TotalSeconds;
         foreach (var (key, (timeout, delta)) in want)
         {
             var (t, d) = got[key];
-            if (Math.Abs(t - timeout) > 2 || Math.Abs(d - delta) > 2)
-                return $"{key}: timeout {t} / delta-time {d}, expected {timeout} / {delta} (±2 s)";
+            if (Math.Abs(t - timeout) > allowed || Math.Abs(d - delta) > allowed)
+                return $"{key}: timeout {t} / delta-time {d}, expected {timeout} / {delta} (±{allowed} s)";
         }
         return null;
     }

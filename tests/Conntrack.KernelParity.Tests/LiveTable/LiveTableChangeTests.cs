@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Conntrack.KernelParity.Tests.Environment;
+using Conntrack.KernelParity.Tests.Fill;
 using Conntrack.KernelParity.Tests.Kernel;
 
 namespace Conntrack.KernelParity.Tests.LiveTable;
@@ -11,13 +12,13 @@ public sealed class LiveTableChangeTests(ITestOutputHelper output)
 {
     [KernelTheory]
     [InlineData("-p", "tcp", "--state", "TIME_WAIT")]
-    [InlineData("-s", "10.9.0.0/23", "-m", "2")]
+    [InlineData("-s", "10.64.0.0/25", "-m", "42")]
     [InlineData("-f", "ipv6")]
-    [InlineData("-w", "9", "-p", "udp")]
+    [InlineData("-q", "10.202.255.1", "-p", "udp")]
     public void DeleteRemovesWhatConntrackRemoves(params string[] filter)
     {
-        using var theirs = LiveTableNamespace.Create(scale: 100);
-        using var ours = LiveTableNamespace.Create(scale: 100);
+        using var theirs = LiveTableNamespace.Create(perGroup: 100);
+        using var ours = LiveTableNamespace.Create(perGroup: 100);
         var conntrack = theirs.Exec("conntrack", ["-D", .. filter]);
         var dryRun = ours.Ctnet(["delete", .. filter, "--dry-run"]);
         var ctnet = ours.Ctnet(["delete", .. filter]);
@@ -25,16 +26,18 @@ public sealed class LiveTableChangeTests(ITestOutputHelper output)
         int deleted = ConntrackLines.Lines(conntrack.Stdout).Count;
         output.WriteLine($"{string.Join(' ', filter)}: {deleted} deleted");
         Assert.True(deleted > 0, "the filter selects nothing in the fill");
-        Assert.Null(ConntrackLines.Difference(conntrack.Stdout, ctnet.Stdout));
-        Assert.Null(ConntrackLines.Difference(conntrack.Stdout, dryRun.Stdout));
+        // Two fills a few seconds apart: the same entries, their clocks (timeout, delta-time) a few seconds off.
+        var slack = TimeSpan.FromSeconds(30);
+        Assert.Null(ConntrackLines.Difference(conntrack.Stdout, ctnet.Stdout, slack));
+        Assert.Null(ConntrackLines.Difference(ctnet.Stdout, dryRun.Stdout));
         Assert.Equal($"ctnet (conntrack-tools 1.4.7 compatible): {deleted} flow entries have been deleted.\n", ctnet.Stderr);
-        Assert.Null(ConntrackLines.Difference(theirs.Exec("conntrack", "-L").Stdout, ours.Exec("conntrack", "-L").Stdout));
+        Assert.Null(ConntrackLines.Difference(theirs.Exec("conntrack", "-L").Stdout, ours.Exec("conntrack", "-L").Stdout, slack));
     }
 
     [KernelFact]
     public void DeleteWithoutAFilterRefusesAndDeletesNothing()
     {
-        using var ns = LiveTableNamespace.Create(scale: 10);
+        using var ns = LiveTableNamespace.Create(perGroup: 10);
         string before = ns.Exec("conntrack", "-C").Stdout;
         var refused = ns.Ctnet("delete");
         Assert.Equal(2, refused.ExitCode);
@@ -47,28 +50,40 @@ public sealed class LiveTableChangeTests(ITestOutputHelper output)
     [KernelFact]
     public void EventsAreTheEventsConntrackSees()
     {
-        using var ns = LiveTableNamespace.Create(scale: 10);
+        using var ns = LiveTableNamespace.Create(perGroup: 10);
         using var conntrack = Listen("ip", "netns", "exec", ns.Name, "conntrack", "-E");
         using var ctnet = Listen("dotnet", LiveTableNamespace.CtnetDll, "events", "--netns", ns.Name);
         Thread.Sleep(1500);
-        for (int i = 0; i < 50; i++)
-            ns.Exec("conntrack", "-I", "-p", "udp", "-s", $"10.60.0.{i + 1}", "-d", "10.1.0.2", "--sport", "999", "--dport", "53", "-t", "300", "-m", $"{i}");
-        ns.Exec("conntrack", "-U", "-p", "udp", "-s", "10.60.0.0/24", "-m", "7"); // 49 UPDATEs: entry 7 has that mark already
-        ns.Exec("conntrack", "-D", "-p", "udp", "-s", "10.60.0.0/25");
+        // Real packets (NEW, and UPDATEs as replies and handshakes arrive), then a delete (DESTROYs).
+        ns.Add(new FillSpec().Add(FillKind.TcpEstablished, 50).Add(FillKind.UdpAssured, 50, ipv6: true).Add(FillKind.IcmpEcho, 20));
+        ns.Exec("conntrack", "-D", "-p", "tcp", "--state", "SYN_SENT");
         Thread.Sleep(1000);
         // conntrack -E tags events caused by a netlink request with " [USERSPACE] portid=N [progname=…]"; the
         // library's event handler does not pass the sender's port id yet, so ctnet prints the line without it.
-        string expected = Regex.Replace(Stop(conntrack), @" \[USERSPACE\] portid=\d+( progname=\S+)?", ""), actual = Stop(ctnet);
-        int events = ConntrackLines.Lines(expected).Count;
-        output.WriteLine($"{events} events");
-        Assert.True(events >= 140, $"conntrack -E saw only {events} events");
-        Assert.Null(ConntrackLines.Difference(expected, actual));
+        var (theirs, theirErrors) = Stop(conntrack);
+        var (ours, ourErrors) = Stop(ctnet);
+        string expected = Regex.Replace(theirs, @" \[USERSPACE\] portid=\d+( progname=\S+)?", "");
+        int events = ConntrackLines.Lines(ours).Count;
+        output.WriteLine($"ctnet {events} events, conntrack {ConntrackLines.Lines(expected).Count}; conntrack stderr: {theirErrors.Trim()}");
+        Assert.True(events >= 250, $"ctnet events saw only {events} events");
+        Assert.DoesNotContain("ENOBUFS", ourErrors, StringComparison.Ordinal);
+        Assert.Equal($"ctnet (conntrack-tools 1.4.7 compatible): {events} flow events have been shown.\n", ourErrors);
+        if (theirErrors.Contains("ENOBUFS", StringComparison.Ordinal))
+        {
+            // conntrack -E's event socket keeps the default queue (-b sizes another socket in 1.4.7) and loses part of
+            // a tcpreplay burst: then every event it did print must be among ctnet's.
+            Assert.Empty(ConntrackLines.Lines(expected).Except(ConntrackLines.Lines(ours)));
+        }
+        else
+        {
+            Assert.Null(ConntrackLines.Difference(expected, ours));
+        }
     }
 
     [KernelFact]
     public void WithoutCapNetAdminOneLineAndExitTwo()
     {
-        using var ns = LiveTableNamespace.Create(scale: 1);
+        using var ns = LiveTableNamespace.Create(perGroup: 1);
         foreach (string command in new[] { "list", "count", "stats" })
         {
             // Inside the namespace already, so only the ctnetlink request needs the capability.
@@ -89,12 +104,13 @@ public sealed class LiveTableChangeTests(ITestOutputHelper output)
     }
 
     /// <summary>SIGINT, as a user's ^C, then everything it printed.</summary>
-    private static string Stop(Process process)
+    private static (string Stdout, string Stderr) Stop(Process process)
     {
         var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         Shell.Try("kill", "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!process.WaitForExit(10_000))
             process.Kill(entireProcessTree: true);
-        return stdout.Result;
+        return (stdout.Result, stderr.Result);
     }
 }

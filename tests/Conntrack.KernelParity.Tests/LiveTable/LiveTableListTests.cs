@@ -1,4 +1,5 @@
 using Conntrack.KernelParity.Tests.Environment;
+using Conntrack.KernelParity.Tests.Fill;
 
 namespace Conntrack.KernelParity.Tests.LiveTable;
 
@@ -9,7 +10,7 @@ namespace Conntrack.KernelParity.Tests.LiveTable;
 [Collection(KernelParityCollection.Name)]
 public sealed class LiveTableListTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly LiveTableNamespace _ns = LiveTableNamespace.Create(scale: 200);
+    private readonly LiveTableNamespace _ns = LiveTableNamespace.Create(perGroup: 300);
 
     public void Dispose() => _ns.Dispose();
 
@@ -27,7 +28,7 @@ public sealed class LiveTableListTests(ITestOutputHelper output) : IDisposable
         Assert.True(ctnet.Ok, ctnet.ToString());
         int count = ConntrackLines.Lines(conntrack.Stdout).Count;
         output.WriteLine($"{count} entries");
-        Assert.True(count >= 4000, $"the fill gave only {count} entries");
+        Assert.True(count >= 8000, $"the fill gave only {count} entries");
         if (json)
         {
             Assert.Equal(count, ConntrackLines.Lines(ctnet.Stdout).Count(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("orig").GetProperty("src").GetString() is not null));
@@ -50,35 +51,42 @@ public sealed class LiveTableListTests(ITestOutputHelper output) : IDisposable
         Assert.Null(ConntrackLines.Difference(procAsConntrack, ctnet.Stdout));
     }
 
+    // The filler's addresses: clients 10.64.0.0/10 and fd00:210::/64 from port 1024 + index, servers
+    // 10.200.SLOT.1 and fd00:200::SLOT:1 (DNAT target .2), masquerade to the router 10.202.255.1, zone 7, mark 42.
     [KernelTheory]
-    [InlineData("-s", "10.9.0.0/24")]
-    [InlineData("-s", "10.9.1.7")]
-    [InlineData("-d", "10.1.0.3")]
-    [InlineData("-r", "10.1.0.9")]
-    [InlineData("-q", "192.0.2.1")]
-    [InlineData("-s", "fd00::/16")]
-    [InlineData("-d", "2001:db8::53", "-p", "udp")]
+    [InlineData("-s", "10.64.0.0/24")]
+    [InlineData("-s", "10.64.0.7")]
+    [InlineData("-d", "10.200.{gre}.1")]
+    [InlineData("-r", "10.200.{gre}.2")]
+    [InlineData("-q", "10.64.0.7")]
+    [InlineData("-q", "10.202.255.1")]
+    [InlineData("-s", "fd00:210::/64")]
+    [InlineData("-d", "fd00:200::{udp6}:1", "-p", "udp")]
     [InlineData("-p", "tcp")]
     [InlineData("-p", "47")]
     [InlineData("-p", "icmpv6")]
     [InlineData("-f", "ipv6")]
-    [InlineData("-p", "udp", "--dport", "54")]
-    [InlineData("-p", "tcp", "--sport", "3005")]
-    [InlineData("-p", "tcp", "--reply-port-src", "80")]
+    [InlineData("-p", "udp", "--dport", "53")]
+    [InlineData("-p", "tcp", "--sport", "1030")]
+    [InlineData("-p", "tcp", "--sport", "1030", "-f", "ipv4")]
+    [InlineData("-p", "tcp", "--reply-port-dst", "1030")]
     [InlineData("-p", "tcp", "--state", "TIME_WAIT")]
     [InlineData("-p", "sctp", "--state", "ESTABLISHED")]
-    [InlineData("-m", "3")]
-    [InlineData("-m", "0x100/0xff00")]
+    [InlineData("-m", "42")]
+    [InlineData("-m", "0x20/0xf0")]
     [InlineData("-u", "ASSURED")]
     [InlineData("-u", "UNREPLIED")]
     [InlineData("-u", "SEEN_REPLY")]
-    [InlineData("-w", "2")]
-    [InlineData("-w", "9", "-p", "udp")]
-    // conntrack 1.4.7 lists nothing for "-m 1 -u ASSURED" but 1/7 of the entries for "-u ASSURED -m 1" (its
+    [InlineData("-w", "7")]
+    [InlineData("-w", "7", "-p", "sctp")]
+    // conntrack 1.4.7 lists nothing for "-m 42 -u ASSURED" but the right entries for "-u ASSURED -m 42" (its
     // status option clobbers the mark filter); ctnet gives the latter for both orders, so the test uses that one.
-    [InlineData("-s", "10.9.0.0/16", "-u", "ASSURED", "-m", "1", "-w", "1")]
-    public void FiltersSelectWhatConntrackSelects(params string[] filter)
+    [InlineData("-s", "10.64.0.0/16", "-u", "ASSURED", "-m", "42", "-w", "7")]
+    public void FiltersSelectWhatConntrackSelects(params string[] template)
     {
+        string[] filter = [.. template.Select(t => t
+            .Replace("{gre}", $"{_ns.SlotOf(FillKind.Gre, FillTreatment.Dnat)}", StringComparison.Ordinal)
+            .Replace("{udp6}", $"{_ns.SlotOf(FillKind.UdpAssured, FillTreatment.Dnat, ipv6: true):x}", StringComparison.Ordinal))];
         var conntrack = _ns.Exec("conntrack", ["-L", .. filter]);
         var ctnet = _ns.Ctnet(["list", .. filter]);
         Assert.True(ctnet.Ok, ctnet.ToString());
