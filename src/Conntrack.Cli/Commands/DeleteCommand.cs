@@ -48,7 +48,7 @@ internal static class DeleteCommand
     private static long Delete(ConntrackClient client, EntryFilter filter, OutputChoice output)
     {
         var matcher = new EntryMatcher(filter);
-        using var printer = new EntryPrinter(Console.OpenStandardOutput(), output);
+        using var printer = EntryPrinter.ToStandardOutput(output);
         long deleted = 0;
         printer.Guard(() => deleted = client.DeleteWhere(KernelDump.Request(filter), matcher.Matches, (in KernelEntry e) => printer.Print(e)).Deleted);
         return deleted;

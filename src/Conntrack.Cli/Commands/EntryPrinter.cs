@@ -6,7 +6,17 @@ namespace Conntrack.Cli.Commands;
 /// <summary>Prints kernel entries to a stream in the chosen <c>-o</c> format through one reusable buffer.</summary>
 internal sealed class EntryPrinter(Stream stream, OutputChoice choice) : IDisposable
 {
+    /// <summary>errno EPIPE: the reader went away (<c>ctnet list | head</c>).</summary>
+    private const int BrokenPipe = 32;
+
     private readonly OutputBuffer _buffer = new(stream);
+
+    /// <summary>
+    /// File descriptor 1 as a plain stream: unlike the console stream, which ignores EPIPE, its writes fail when
+    /// the reader is gone, so a listing piped into <c>head</c> stops instead of dumping the rest of the table.
+    /// </summary>
+    public static EntryPrinter ToStandardOutput(OutputChoice choice) =>
+        new(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1), choice);
     private EntryJson? _json;
 
     public void Print(in KernelEntry e, ReadOnlySpan<byte> prefix = default, string? eventName = null, ulong eventTime = 0)
@@ -41,6 +51,10 @@ internal sealed class EntryPrinter(Stream stream, OutputChoice choice) : IDispos
                 _buffer.Flush();
             }
         }
+        catch (IOException e) when (e is not NetlinkException && e.HResult == BrokenPipe)
+        {
+            throw new ReaderGoneException();
+        }
         catch (IOException e) when (e is not NetlinkException)
         {
             throw new OutputFailedException($"standard output: {e.Message}", e);
@@ -48,4 +62,10 @@ internal sealed class EntryPrinter(Stream stream, OutputChoice choice) : IDispos
     }
 
     public void Dispose() => _json?.Dispose();
+}
+
+/// <summary>Standard output's reader closed the pipe: stop quietly with 141, the status conntrack gets from SIGPIPE.</summary>
+internal sealed class ReaderGoneException : Exception
+{
+    public const int ExitCode = 128 + 13;
 }

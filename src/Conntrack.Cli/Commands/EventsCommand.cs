@@ -56,7 +56,7 @@ internal static class EventsCommand
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var printer = new EntryPrinter(Console.OpenStandardOutput(), output);
+        using var printer = EntryPrinter.ToStandardOutput(output);
         bool timestamps = (output.Line & ConntrackLineFormat.Timestamp) != 0 && !output.Json;
         long shown = 0;
         while (!stop.IsCancellationRequested)

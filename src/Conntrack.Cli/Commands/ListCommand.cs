@@ -31,7 +31,7 @@ internal static class ListCommand
     public static long Stream(ConntrackClient client, EntryFilter filter, OutputChoice output)
     {
         var matcher = new EntryMatcher(filter);
-        using var printer = new EntryPrinter(Console.OpenStandardOutput(), output);
+        using var printer = EntryPrinter.ToStandardOutput(output);
         long shown = 0;
         printer.Guard(() => client.Dump(KernelDump.Request(filter), (in KernelEntry e) =>
         {
