@@ -10,14 +10,10 @@ internal sealed class EntryPrinter(Stream stream, OutputChoice choice) : IDispos
     private const int BrokenPipe = 32;
 
     private readonly OutputBuffer _buffer = new(stream);
-
-    /// <summary>
-    /// File descriptor 1 as a plain stream: unlike the console stream, which ignores EPIPE, its writes fail when
-    /// the reader is gone, so a listing piped into <c>head</c> stops instead of dumping the rest of the table.
-    /// </summary>
-    public static EntryPrinter ToStandardOutput(OutputChoice choice) =>
-        new(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1), choice);
     private EntryJson? _json;
+
+    /// <summary>Standard output through write(2), so a closed pipe stops the listing (see <see cref="Output.StandardOutputStream"/>).</summary>
+    public static EntryPrinter ToStandardOutput(OutputChoice choice) => new(new Output.StandardOutputStream(), choice);
 
     public void Print(in KernelEntry e, ReadOnlySpan<byte> prefix = default, string? eventName = null, ulong eventTime = 0)
     {
