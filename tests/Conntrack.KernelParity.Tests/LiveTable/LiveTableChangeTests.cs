@@ -81,6 +81,24 @@ public sealed class LiveTableChangeTests(ITestOutputHelper output)
     }
 
     [KernelFact]
+    public void A_queue_too_small_for_a_burst_is_reported_with_conntracks_warning()
+    {
+        using var ns = LiveTableNamespace.Create(perGroup: 1);
+        using var ctnet = Listen("dotnet", LiveTableNamespace.CtnetDll, "events", "-b", "64K", "--netns", ns.Name);
+        Thread.Sleep(1500);
+        // tcpreplay at top speed: tens of thousands of events in well under a second, far more than 128 KiB holds.
+        ns.Add(new FillSpec().Add(FillKind.UdpAssured, 20_000).Add(FillKind.TcpEstablished, 20_000));
+        Thread.Sleep(1000);
+        var (events, errors) = Stop(ctnet);
+        output.WriteLine(errors);
+        Assert.Contains("WARNING: We have hit ENOBUFS! We are losing events.\n", errors, StringComparison.Ordinal);
+        Assert.Matches(@"now \d+ bytes; [1-9]\d* events lost so far\)", errors);
+        int shown = ConntrackLines.Lines(events).Count;
+        Assert.InRange(shown, 1, (2 * 20_000) + (3 * 20_000) - 1);
+        Assert.EndsWith($"{shown} flow events have been shown.\n", errors, StringComparison.Ordinal);
+    }
+
+    [KernelFact]
     public void WithoutCapNetAdminOneLineAndExitTwo()
     {
         using var ns = LiveTableNamespace.Create(perGroup: 1);
