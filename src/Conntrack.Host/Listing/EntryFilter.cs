@@ -36,7 +36,7 @@ public sealed record EntryFilter
     /// <summary>The entry's zone (<c>-w</c>; 0 when the kernel sent none).</summary>
     public ushort? Zone { get; init; }
 
-    /// <summary>A zone of the original or reply direction only (<c>--orig-zone</c>, <c>--reply-zone</c>): matches entries whose tuple carries that zone.</summary>
+    /// <summary>A zone of the original or reply direction only (<c>--orig-zone</c>, <c>--reply-zone</c>): the zone the tuple carries, 0 when it carries none (as conntrack).</summary>
     public ushort? OriginalZone { get; init; }
     public ushort? ReplyZone { get; init; }
 

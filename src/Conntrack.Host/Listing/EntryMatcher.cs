@@ -32,9 +32,12 @@ public sealed class EntryMatcher(EntryFilter filter)
             && (_f.Mark is null || (e.Mark & _f.MarkMask) == (_f.Mark & _f.MarkMask))
             && (e.Status & _f.StatusMask) == _f.StatusValue
             && (_f.Zone is null || e.Zone == _f.Zone)
-            && (_f.OriginalZone is null || (e.Has(EntryAttributes.OriginalZone) && o.Zone == _f.OriginalZone))
-            && (_f.ReplyZone is null || (e.Has(EntryAttributes.ReplyZone) && r.Zone == _f.ReplyZone));
+            && (_f.OriginalZone is null || DirectionZone(e, EntryAttributes.OriginalZone, o) == _f.OriginalZone)
+            && (_f.ReplyZone is null || DirectionZone(e, EntryAttributes.ReplyZone, r) == _f.ReplyZone);
     }
+
+    /// <summary>The zone the tuple carried (CTA_TUPLE_ZONE), 0 without one, as conntrack reads an absent attribute.</summary>
+    private static ushort DirectionZone(in KernelEntry e, EntryAttributes attribute, in FlowTuple t) => e.Has(attribute) ? t.Zone : (ushort)0;
 
     private static bool Address(AddressPrefix? prefix, ulong hi, ulong lo) => prefix is not { } p || p.Contains(hi, lo);
 }
