@@ -2,6 +2,7 @@
 # ctnet list / count --by state against conntrack -L on a real table of N entries (default 1,000,000) in a
 # private namespace. Needs root. The GLOBAL nf_conntrack_max is raised only while the entries are loaded and
 # restored at once (and by the trap on any exit): the loaded entries stay, other namespaces are unaffected after.
+# CTNET_ALT=other/ctnet.dll also measures a second build (alt-list, alt-count-by-state).
 # Usage: [ACCT=0] bench/scripts/ctnet-list-vs-conntrack.sh [ENTRIES] [RUNS] [CTNET_DLL]   (ACCT=0: accounting and timestamps off)
 set -euo pipefail
 entries=${1:-1000000}
@@ -45,8 +46,12 @@ for r in $(seq "$runs"); do
     measure ctnet-list dotnet "$ctnet" list --netns "$ns"
     measure ctnet-count-by-state dotnet "$ctnet" count --by state --netns "$ns"
     measure cat-proc ip netns exec "$ns" cat /proc/net/nf_conntrack
+    if [ -n "${CTNET_ALT:-}" ]; then
+        measure alt-list dotnet "$CTNET_ALT" list --netns "$ns"
+        measure alt-count-by-state dotnet "$CTNET_ALT" count --by state --netns "$ns"
+    fi
 done
-grep -E '^(conntrack-L|ctnet-list|ctnet-count-by-state|cat-proc) ' /tmp/ctnet-bench-$$.times | sort -k1,1 -k2,2n | awk '
+grep -E '^(conntrack-L|ctnet-list|ctnet-count-by-state|cat-proc|alt-list|alt-count-by-state) ' /tmp/ctnet-bench-$$.times | sort -k1,1 -k2,2n | awk '
     { wall[$1] = wall[$1] " " $2; user[$1] = user[$1] " " $3; sys[$1] = sys[$1] " " $4; rss[$1] = ($5 > rss[$1] ? $5 : rss[$1]) }
     END { for (k in wall) printf "%-22s wall%s | user%s | sys%s | max RSS %d KB\n", k, wall[k], user[k], sys[k], rss[k] }'
 rm -f /tmp/ctnet-bench-$$.times
