@@ -18,6 +18,15 @@ public sealed class HostReadOptions
     /// <summary>Page size for slab arithmetic; default: this machine's when live, 4096 for a snapshot.</summary>
     public int? PageSize { get; init; }
 
+    /// <summary>
+    /// Live only: read the table over ctnetlink when the kernel answers (in <see cref="Netns"/> when given),
+    /// /proc/net/nf_conntrack otherwise. Snapshots and a named <see cref="TablePath"/> always read files.
+    /// </summary>
+    public bool UseNetlink { get; init; } = true;
+
+    /// <summary>Live only: the namespace whose table ctnetlink dumps (null: this process's). The other inputs are this process's.</summary>
+    public Netlink.NetnsTarget? Netns { get; init; }
+
     /// <summary>Live only: also read the output of <c>dmesg</c>.</summary>
     public bool RunDmesg { get; init; } = true;
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Conntrack.Host.Counters;
 using Conntrack.Host.Files;
 using Conntrack.Host.Logs;
+using Conntrack.Host.Netlink;
 using Conntrack.Host.Parsing;
 using Conntrack.Host.Resources;
 using Conntrack.Host.Sysctls;
@@ -37,7 +38,8 @@ public static class HostReader
         var reading = new Reading(root);
         int pageSize = options.PageSize ?? (live ? Environment.SystemPageSize : 4096);
         var settings = ReadSettings(reading);
-        var table = ReadTable(reading, tableFile, settings.Settings);
+        var table = (live && tableFile is null && options.UseNetlink ? ReadNetlinkTable(reading, options.Netns, settings.Settings) : null)
+            ?? ReadTable(reading, tableFile, settings.Settings);
         var counters = ReadCounters(reading, statsFile);
         var slab = ReadSlab(reading, pageSize);
         var memory = ReadMemory(reading);
@@ -156,6 +158,24 @@ public static class HostReader
             var table = TableReader.Read(stream, file.Label, timeouts, reading.Issues);
             reading.Inputs.Add(new InputFile(file.Label, "table", table.Lines == 0 ? InputStatus.Empty : InputStatus.Read, table.Lines, table.Malformed, table.Format));
             return table;
+        }
+    }
+
+    /// <summary>The table over ctnetlink; null (recorded as an input not read) when the kernel does not answer, so /proc is read instead.</summary>
+    private static TableReadResult? ReadNetlinkTable(Reading reading, NetnsTarget? netns, ConntrackSettings timeouts)
+    {
+        string label = netns is null ? NetlinkTable.Format : $"{NetlinkTable.Format} ({netns.Description})";
+        try
+        {
+            using var client = ConntrackClient.Open(netns);
+            var table = NetlinkTable.Read(client, timeouts, label);
+            reading.Inputs.Add(new InputFile(label, "table", table.Lines == 0 ? InputStatus.Empty : InputStatus.Read, table.Lines, table.Malformed, table.Format));
+            return table;
+        }
+        catch (IOException e)
+        {
+            reading.Inputs.Add(new InputFile(label, "table", InputStatus.Unreadable, Detail: e.Message + "; /proc read instead"));
+            return null;
         }
     }
 

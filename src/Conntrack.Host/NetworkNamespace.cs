@@ -46,7 +46,7 @@ internal readonly record struct NetworkNamespace(long? Inode, bool? Initial)
     }
 
     /// <summary>The inode in a namespace link ("net:[4026531840]"); the link is read, never followed.</summary>
-    private static long? LinkInode(string link)
+    internal static long? LinkInode(string link)
     {
         try
         {

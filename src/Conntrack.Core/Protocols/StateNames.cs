@@ -31,6 +31,13 @@ public static class StateNames
         (byte)StateId.ShutdownSent, (byte)StateId.ShutdownRecd, (byte)StateId.ShutdownAckSent, (byte)StateId.HeartbeatSent,
     ];
 
+    /// <summary>Indexed by the kernel's DCCP state number (<c>dccp_state_names</c>, kernels up to 6.15).</summary>
+    private static ReadOnlySpan<byte> DccpIds =>
+    [
+        (byte)StateId.None, (byte)StateId.DccpRequest, (byte)StateId.DccpRespond, (byte)StateId.DccpPartOpen, (byte)StateId.DccpOpen,
+        (byte)StateId.DccpCloseReq, (byte)StateId.DccpClosing, (byte)StateId.DccpTimeWait, (byte)StateId.DccpIgnore, (byte)StateId.Invalid,
+    ];
+
     public static string Name(StateId id) => (int)id < Names.Length ? Names[(int)id] : Names[(int)StateId.Other];
 
     /// <summary>The name of a state token from a table line; unknown names give <see cref="StateId.Other"/>.</summary>
@@ -85,6 +92,9 @@ public static class StateNames
     public static StateId Of(TcpConnState state) => (int)state < TcpIds.Length ? (StateId)TcpIds[(int)state] : StateId.Invalid;
 
     public static StateId Of(SctpConnState state) => (int)state < SctpIds.Length ? (StateId)SctpIds[(int)state] : StateId.Invalid;
+
+    /// <summary>A DCCP state by the kernel's number (as ctnetlink sends it); out of range is INVALID.</summary>
+    public static StateId OfDccp(byte state) => state < DccpIds.Length ? (StateId)DccpIds[state] : StateId.Invalid;
 
     /// <summary>TCP (<c>tcp_conntrack_names</c>).</summary>
     public static string Tcp(TcpConnState state) => Name(Of(state));

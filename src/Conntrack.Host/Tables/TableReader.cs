@@ -15,11 +15,16 @@ public sealed class TableReadResult
     /// <summary>The count conntrack printed on its last line ("N flow entries have been shown"), when saved with the table.</summary>
     public long? ShownByConntrack { get; internal set; }
 
+    /// <summary>Set when the table was not read from lines (<c>ctnetlink</c>): then it is the <see cref="Format"/>.</summary>
+    public string? Source { get; init; }
+
     /// <summary>Which format the lines were in, judged from the majority of entries and the file name.</summary>
     public string Format
     {
         get
         {
+            if (Source is not null)
+                return Source;
             var s = Summary;
             if (s.Entries == 0)
                 return "empty";

@@ -1,0 +1,90 @@
+using Conntrack.Flows;
+using Conntrack.Table;
+
+namespace Conntrack.Host.Netlink;
+
+/// <summary>
+/// A copy of a namespace's table kept from events, keyed by original tuple (its zone included), made right
+/// again by <see cref="Resync"/> after an overrun. UPDATE events carry only what changed (no counters, no use,
+/// protocol info and mark only on change), so an update keeps the previous values of what it omits.
+/// The monitor and <c>ctnet top</c> read it. Not thread-safe.
+/// </summary>
+public sealed class TableMirror
+{
+    private const EntryAttributes ProtocolInfo = EntryAttributes.Tcp | EntryAttributes.Sctp | EntryAttributes.Dccp;
+    private Dictionary<FlowTuple, KernelEntry> _entries = [];
+
+    public int Count => _entries.Count;
+    public IEnumerable<KernelEntry> Entries => _entries.Values;
+    public long Applied { get; private set; }
+    public long Resyncs { get; private set; }
+
+    public bool TryGet(in FlowTuple original, out KernelEntry entry) => _entries.TryGetValue(original, out entry);
+
+    public void Apply(ConntrackEventType type, in KernelEntry entry)
+    {
+        Applied++;
+        if (type == ConntrackEventType.Destroy)
+        {
+            _entries.Remove(entry.Original);
+            return;
+        }
+        var fresh = entry;
+        if (_entries.TryGetValue(entry.Original, out var previous))
+            KeepOmitted(ref fresh, previous);
+        _entries[entry.Original] = fresh;
+    }
+
+    /// <summary>Replaces the contents with a dump of the table (entries created or destroyed during the dump may need the events that follow).</summary>
+    public DumpResult Resync(ConntrackClient client, DumpRequest? request = null)
+    {
+        var fresh = new Dictionary<FlowTuple, KernelEntry>(_entries.Count);
+        var result = client.Dump(request ?? DumpRequest.All, (in KernelEntry e) => fresh[e.Original] = e);
+        _entries = fresh;
+        Resyncs++;
+        return result;
+    }
+
+    private static void KeepOmitted(ref KernelEntry fresh, in KernelEntry old)
+    {
+        var kept = EntryAttributes.None;
+        if (!fresh.Has(EntryAttributes.CountersOriginal) && old.Has(EntryAttributes.CountersOriginal))
+        {
+            (fresh.PacketsOriginal, fresh.BytesOriginal) = (old.PacketsOriginal, old.BytesOriginal);
+            kept |= EntryAttributes.CountersOriginal;
+        }
+        if (!fresh.Has(EntryAttributes.CountersReply) && old.Has(EntryAttributes.CountersReply))
+        {
+            (fresh.PacketsReply, fresh.BytesReply) = (old.PacketsReply, old.BytesReply);
+            kept |= EntryAttributes.CountersReply;
+        }
+        if ((fresh.Present & ProtocolInfo) == 0 && (old.Present & ProtocolInfo) != 0)
+        {
+            fresh.ProtocolState = old.ProtocolState;
+            (fresh.TcpFlagsOriginal, fresh.TcpFlagsReply) = (old.TcpFlagsOriginal, old.TcpFlagsReply);
+            (fresh.TcpWindowScaleOriginal, fresh.TcpWindowScaleReply) = (old.TcpWindowScaleOriginal, old.TcpWindowScaleReply);
+            (fresh.SctpVtagOriginal, fresh.SctpVtagReply) = (old.SctpVtagOriginal, old.SctpVtagReply);
+            kept |= old.Present & (ProtocolInfo | EntryAttributes.TcpDetails);
+        }
+        kept |= Keep(ref fresh, old, EntryAttributes.Mark) | Keep(ref fresh, old, EntryAttributes.Use) |
+            Keep(ref fresh, old, EntryAttributes.TimestampStart) | Keep(ref fresh, old, EntryAttributes.Helper) |
+            Keep(ref fresh, old, EntryAttributes.Labels) | Keep(ref fresh, old, EntryAttributes.SecContext);
+        fresh.Present |= kept;
+    }
+
+    private static EntryAttributes Keep(ref KernelEntry fresh, in KernelEntry old, EntryAttributes bit)
+    {
+        if (fresh.Has(bit) || !old.Has(bit))
+            return EntryAttributes.None;
+        switch (bit)
+        {
+            case EntryAttributes.Mark: fresh.Mark = old.Mark; break;
+            case EntryAttributes.Use: fresh.Use = old.Use; break;
+            case EntryAttributes.TimestampStart: fresh.Start = old.Start; break;
+            case EntryAttributes.Helper: fresh.Helper = old.Helper; break;
+            case EntryAttributes.Labels: fresh.Labels = old.Labels; break;
+            default: fresh.SecContext = old.SecContext; break;
+        }
+        return bit;
+    }
+}
