@@ -22,6 +22,10 @@ internal static class CliErrors
         {
             return Guard(() => throw e.Flatten().InnerExceptions[0], failureExit);
         }
+        catch (Commands.ReaderGoneException)
+        {
+            return Commands.ReaderGoneException.ExitCode;
+        }
         catch (OutputFailedException e)
         {
             return Fail(e.Message, failureExit ?? ExitCodes.Failure);

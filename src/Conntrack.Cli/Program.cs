@@ -18,6 +18,11 @@ internal static class Program
             GenCommand.Create(),
             PlanCommand.Create(),
             BenchCommand.Create(),
+            ListCommand.Create(),
+            CountCommand.Create(),
+            StatsCommand.Create(),
+            DeleteCommand.Create(),
+            EventsCommand.Create(),
             ServeCommand.Create(),
         };
         OptionParsing.Harden(root);

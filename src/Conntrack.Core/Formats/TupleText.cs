@@ -79,6 +79,55 @@ public static class TupleText
     /// <summary>inet_ntop(3) as glibc writes it: longest run (≥ 2) of zero groups as <c>::</c>, embedded IPv4 for ::a.b.c.d and ::ffff:a.b.c.d.</summary>
     public static void AppendIpv6Compressed(StringBuilder sb, ulong hi, ulong lo)
     {
+        Span<byte> text = stackalloc byte[Ipv6MaxLength];
+        int length = WriteIpv6Compressed(text, hi, lo);
+        for (int i = 0; i < length; i++)
+            sb.Append((char)text[i]);
+    }
+
+    /// <summary>The longest text <see cref="WriteIpv6Compressed"/> writes (ffff:…:255.255.255.255 is shorter than eight full groups).</summary>
+    public const int Ipv6MaxLength = 39;
+
+    /// <summary>The UTF-8 form of <see cref="AppendIpv4"/>; returns the bytes written (at most 15).</summary>
+    public static int WriteIpv4(Span<byte> destination, uint address)
+    {
+        int n = WriteByte(destination, (byte)(address >> 24));
+        destination[n++] = (byte)'.';
+        n += WriteByte(destination[n..], (byte)(address >> 16));
+        destination[n++] = (byte)'.';
+        n += WriteByte(destination[n..], (byte)(address >> 8));
+        destination[n++] = (byte)'.';
+        return n + WriteByte(destination[n..], (byte)address);
+    }
+
+    /// <summary>The UTF-8 form of <see cref="AppendIpv6Compressed"/> (glibc's inet_ntop); returns the bytes written.</summary>
+    public static int WriteIpv6Compressed(Span<byte> destination, ulong hi, ulong lo)
+    {
+        var (bestStart, bestLen) = LongestZeroRun(hi, lo);
+        int n = 0;
+        for (int i = 0; i < 8; i++)
+        {
+            if (i == bestStart)
+            {
+                destination[n++] = (byte)':';
+                i += bestLen - 1;
+                if (i == 7)
+                    destination[n++] = (byte)':';
+                continue;
+            }
+            if (i > 0)
+                destination[n++] = (byte)':';
+            // glibc prints an embedded IPv4 address for ::a.b.c.d and ::ffff:a.b.c.d.
+            if (i == 6 && bestStart == 0 && (bestLen == 6 || (bestLen == 5 && Group(hi, lo, 5) == 0xFFFF)))
+                return n + WriteIpv4(destination[n..], (uint)lo);
+            n += WriteHex(destination[n..], Group(hi, lo, i));
+        }
+        return n;
+    }
+
+    /// <summary>Start and length of the first longest run of at least two zero groups; (-1, 0) when there is none.</summary>
+    private static (int Start, int Length) LongestZeroRun(ulong hi, ulong lo)
+    {
         int bestStart = -1, bestLen = 0;
         for (int i = 0; i < 8;)
         {
@@ -96,29 +145,38 @@ public static class TupleText
                 bestLen = i - start;
             }
         }
-        if (bestLen < 2)
-            bestStart = -1;
+        return bestLen < 2 ? (-1, 0) : (bestStart, bestLen);
+    }
 
-        for (int i = 0; i < 8; i++)
+    private static int WriteByte(Span<byte> destination, byte value)
+    {
+        if (value >= 100)
         {
-            if (i == bestStart)
-            {
-                sb.Append(':');
-                i += bestLen - 1;
-                if (i == 7)
-                    sb.Append(':');
-                continue;
-            }
-            if (i > 0)
-                sb.Append(':');
-            // glibc prints an embedded IPv4 address for ::a.b.c.d and ::ffff:a.b.c.d.
-            if (i == 6 && bestStart == 0 && (bestLen == 6 || (bestLen == 5 && Group(hi, lo, 5) == 0xFFFF)))
-            {
-                AppendIpv4(sb, (uint)lo);
-                return;
-            }
-            sb.Append(Group(hi, lo, i).ToString("x", Inv));
+            destination[0] = (byte)('0' + (value / 100));
+            destination[1] = (byte)('0' + (value / 10 % 10));
+            destination[2] = (byte)('0' + (value % 10));
+            return 3;
         }
+        if (value >= 10)
+        {
+            destination[0] = (byte)('0' + (value / 10));
+            destination[1] = (byte)('0' + (value % 10));
+            return 2;
+        }
+        destination[0] = (byte)('0' + value);
+        return 1;
+    }
+
+    /// <summary>Lowercase hex without leading zeros.</summary>
+    private static int WriteHex(Span<byte> destination, ushort value)
+    {
+        int digits = value >= 0x1000 ? 4 : value >= 0x100 ? 3 : value >= 0x10 ? 2 : 1;
+        for (int i = digits - 1; i >= 0; i--)
+        {
+            destination[i] = "0123456789abcdef"u8[value & 0xF];
+            value >>= 4;
+        }
+        return digits;
     }
 
     private static ushort Group(ulong hi, ulong lo, int index) =>

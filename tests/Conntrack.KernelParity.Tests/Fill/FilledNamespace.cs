@@ -18,6 +18,8 @@ internal sealed class FilledNamespace : IDisposable
     // stream_ts is the entry's creation + 2 s and must be passed (time_after), with a margin for the replay's end.
     private static readonly TimeSpan StreamWait = TimeSpan.FromSeconds(2.2);
 
+    private const int MaxSenders = 4;
+
     private readonly ParityTopology _topology;
     private readonly string _work = Directory.CreateTempSubdirectory("ctnet-fill-").FullName;
     private int _slots;
@@ -44,6 +46,9 @@ internal sealed class FilledNamespace : IDisposable
         try
         {
             Shell.CheckWithInput(FillRules.Table, "ip", "netns", "exec", filled.Name, "nft", "-f", "-");
+            // Entries are confirmed in B's postrouting, before b1 sends: with its peer down, b1 discards
+            // the forwarded frames at once instead of C receiving and dropping each (≈15 % of a fill's time).
+            Shell.Check("ip", "-n", filled._topology.SinkNamespace, "link", "set", "c0", "down");
             filled.Add(spec);
             return filled;
         }
@@ -74,25 +79,28 @@ internal sealed class FilledNamespace : IDisposable
         if (rules.Length > 0)
             Shell.CheckWithInput(rules, "ip", "netns", "exec", Name, "nft", "-f", "-");
 
+        // Side by side, entries reach the kernel out of the spec's order: only when all of them fit may it
+        // not matter which are dropped. Past the limit one sender keeps the order (the overflow comes last).
+        int senders = Count + spec.Entries <= Max ? Math.Clamp(System.Environment.ProcessorCount, 1, MaxSenders) : 1;
         var clock = Stopwatch.StartNew();
-        string now = Path.Combine(_work, "now.pcap"), late = Path.Combine(_work, "late.pcap");
-        var (nowFrames, lateFrames) = FillPcap.Write(spec.Groups, _slots, _topology.SenderMac, _topology.RouterMac, now, late);
+        var (now, late) = FillPcap.Write(spec.Groups, _slots, _topology.SenderMac, _topology.RouterMac, _work, senders);
         _slots += spec.Groups.Count;
         var build = clock.Elapsed;
 
         var (receivedBefore, droppedBefore) = _topology.RouterReceiveCounters();
-        Send(now, nowFrames);
-        if (lateFrames > 0)
+        Send(now);
+        if (late.Frames > 0)
         {
             Thread.Sleep(StreamWait);
-            Send(late, lateFrames);
+            Send([late]);
         }
         var send = clock.Elapsed - build;
+        int frames = now.Sum(f => f.Frames) + late.Frames;
         var (receivedAfter, droppedAfter) = _topology.RouterReceiveCounters();
-        if (receivedAfter - receivedBefore != nowFrames + lateFrames || droppedAfter != droppedBefore)
+        if (receivedAfter - receivedBefore != frames || droppedAfter != droppedBefore)
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"b0 received {receivedAfter - receivedBefore} of {nowFrames + lateFrames} frames, dropped {droppedAfter - droppedBefore}: the fill is short"));
-        LastFill = new FillTiming(spec.Entries, nowFrames + lateFrames, build, send);
+                $"b0 received {receivedAfter - receivedBefore} of {frames} frames, dropped {droppedAfter - droppedBefore}: the fill is short"));
+        LastFill = new FillTiming(spec.Entries, frames, build, send);
         return LastFill;
     }
 
@@ -106,13 +114,15 @@ internal sealed class FilledNamespace : IDisposable
             Directory.Delete(_work, recursive: true);
     }
 
-    private void Send(string path, int frames)
+    /// <summary>One tcpreplay per file, all at once: the kernel processes each sender's frames on the sender's CPU.</summary>
+    private void Send(FillPcap.File[] files)
     {
-        if (frames == 0)
-            return;
-        var replay = _topology.InSender("tcpreplay", "-q", "--topspeed", "-K", "--intf1=a0", path);
-        if (!replay.Ok)
-            throw new InvalidOperationException($"tcpreplay failed: {replay}");
+        var replays = files.Where(f => f.Frames > 0)
+            .Select(f => Task.Run(() => _topology.InSender("tcpreplay", "-q", "--topspeed", "-K", "--intf1=a0", f.Path)))
+            .ToArray();
+        Task.WaitAll(replays);
+        if (replays.Select(r => r.Result).FirstOrDefault(r => !r.Ok) is { } failed)
+            throw new InvalidOperationException($"tcpreplay failed: {failed}");
     }
 
     private long ReadLong(string file) => long.Parse(_topology.InRouter("cat", file).Stdout.Trim(), CultureInfo.InvariantCulture);

@@ -144,6 +144,12 @@ internal sealed class ConntrackMaxOverride : IDisposable
         return original;
     }
 
+    /// <summary>
+    /// Holds the lock and changes nothing: until disposed, no test process of this harness changes
+    /// nf_conntrack_max, so a test that reads it once may rely on it (waits as <see cref="Set"/> does).
+    /// </summary>
+    public static IDisposable KeepUnchanged() => AcquireLock();
+
     private static FileStream AcquireLock()
     {
         var deadline = DateTime.UtcNow + LockWait;
