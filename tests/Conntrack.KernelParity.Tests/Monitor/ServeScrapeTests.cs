@@ -63,6 +63,7 @@ public sealed class ServeScrapeTests(ITestOutputHelper output)
             Assert.Equal(800, states["udp/none"]);
             Assert.Equal(300, states["sctp/established"]);
             Assert.Equal(200, states["gre/none"]);
+            output.WriteLine($"scrape {Single(prometheus, "ctnet_scrape_duration_seconds") * 1000:0.###} ms, startup resync {Single(prometheus, "ctnet_last_resync_duration_seconds") * 1000:0.###} ms, {count} entries");
             foreach (string name in NodeSeries)
             {
                 double ours = Single(prometheus, $"{name}{{job=\"ctnet\"}}"), theirs = Single(prometheus, $"{name}{{job=\"node\"}}");
