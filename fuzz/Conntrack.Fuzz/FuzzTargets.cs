@@ -9,5 +9,6 @@ internal static class FuzzTargets
         ["packets"] = PacketPathTarget.Run,
         ["host"] = HostParsersTarget.Run,
         ["settings"] = SettingsTarget.Run,
+        ["netlink"] = NetlinkTarget.Run,
     };
 }

@@ -45,6 +45,19 @@ public sealed class TableMirror
         return result;
     }
 
+    /// <summary>
+    /// One step of following a namespace: the events <paramref name="reader"/> has (waiting up to
+    /// <paramref name="timeoutMs"/>) are applied, and when the kernel dropped some, the mirror is resynchronised
+    /// by a dump on <paramref name="client"/>. Events queued before the dump and read after it only repeat what the dump showed.
+    /// </summary>
+    public EventReadResult Follow(ConntrackEventReader reader, ConntrackClient client, int timeoutMs)
+    {
+        var result = reader.Read(Apply, timeoutMs);
+        if (result.Overrun)
+            Resync(client);
+        return result;
+    }
+
     private static void KeepOmitted(ref KernelEntry fresh, in KernelEntry old)
     {
         var kept = EntryAttributes.None;
