@@ -23,6 +23,7 @@ internal static class Program
             StatsCommand.Create(),
             DeleteCommand.Create(),
             EventsCommand.Create(),
+            ServeCommand.Create(),
         };
         OptionParsing.Harden(root);
         var parse = root.Parse(args);

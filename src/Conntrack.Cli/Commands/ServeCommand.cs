@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using Conntrack.Cli.Input;
+using Conntrack.Host.Netlink;
+using Conntrack.Monitor;
+
+namespace Conntrack.Cli.Commands;
+
+/// <summary><c>ctnet serve</c>: watch live tables and serve Prometheus metrics, /healthz and /api/state (read-only towards the kernel).</summary>
+internal static class ServeCommand
+{
+    private const long Day = 86_400_000_000_000;
+
+    public static Command Create()
+    {
+        var listen = new Option<IPEndPoint>("--listen")
+        {
+            Description = "Address and port to serve on; another address than 127.0.0.1 only when given.",
+            HelpName = "IP:PORT",
+            DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, MonitorOptions.DefaultPort),
+        }.ParsedBy(Endpoint);
+        var netns = new Option<string[]>("--netns")
+        {
+            Description = "Namespaces to watch: names from /run/netns (ip netns list), or all (every named namespace and every process's). Default: the one ctnet runs in.",
+            HelpName = "all|NAME",
+            Arity = ArgumentArity.ZeroOrMore,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var interval = new Option<long>("--interval")
+        {
+            Description = "How often counters are read and a snapshot published (default 1s).",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => 1_000_000_000,
+        }.ParsedBy(ValueParsers.Duration(Day));
+        var resync = new Option<long>("--resync")
+        {
+            Description = "How often the mirror is rebuilt by a dump even without event loss (default 5m).",
+            HelpName = "DURATION",
+            DefaultValueFactory = _ => 300_000_000_000,
+        }.ParsedBy(ValueParsers.Duration(Day));
+        var top = new Option<long>("--top")
+        {
+            Description = "Talkers and ports exported by name per namespace; the rest are summed as \"other\" (default 20).",
+            HelpName = "N",
+            DefaultValueFactory = _ => 20,
+        }.ParsedBy(ValueParsers.Whole(1, 1000));
+        var command = new Command("serve", "Watch live conntrack tables over ctnetlink and serve Prometheus metrics (/metrics), /healthz and /api/state.")
+        {
+            listen, netns, interval, resync, top,
+        };
+        command.SetAction(parse => CliErrors.Guard(() =>
+        {
+            var options = new MonitorOptions
+            {
+                Listen = parse.GetRequiredValue(listen),
+                Namespaces = Namespaces(parse.GetValue(netns) ?? []),
+                Interval = FromNanoseconds(parse.GetRequiredValue(interval)),
+                ResyncEvery = FromNanoseconds(parse.GetRequiredValue(resync)),
+                Top = (int)parse.GetRequiredValue(top),
+            };
+            Serve(options);
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static void Serve(MonitorOptions options)
+    {
+        using var stop = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+        MonitorServer.RunAsync(options, url => Console.Out.WriteLine($"ctnet serve: listening on {url} (/metrics, /healthz, /api/state)"), stop.Token)
+            .GetAwaiter().GetResult();
+    }
+
+    private static TimeSpan FromNanoseconds(long ns) => TimeSpan.FromTicks(ns / 100);
+
+    private static IPEndPoint Endpoint(string option, string text) =>
+        IPEndPoint.TryParse(text.Trim(), out var endpoint) && endpoint.Port > 0 && text.Contains(':', StringComparison.Ordinal)
+            ? endpoint
+            : throw UsageException.For(option, text, "an address and port such as 127.0.0.1:9467 or [::1]:9467");
+
+    private static List<(string, NetnsTarget)> Namespaces(string[] names)
+    {
+        if (names.Contains("all", StringComparer.Ordinal))
+        {
+            return [.. NetnsCatalog.Enumerate().Select(n => (n.Names.Count > 0 ? n.Names[0] : string.Create(CultureInfo.InvariantCulture, $"pid{n.Pids[0]}"), n.Target))];
+        }
+        foreach (string name in names)
+        {
+            if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || !File.Exists(Path.Combine(NetnsCatalog.NamedDirectory, name)))
+                throw UsageException.For("--netns", name, $"all or a namespace name in {NetnsCatalog.NamedDirectory} (ip netns list)");
+        }
+        return [.. names.Distinct(StringComparer.Ordinal).Select(n => (n, NetnsTarget.Named(n)))];
+    }
+}

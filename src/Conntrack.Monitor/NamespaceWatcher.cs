@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using Conntrack.Host.Netlink;
+using Conntrack.Table;
+
+namespace Conntrack.Monitor;
+
+/// <summary>
+/// Watches one namespace on its own thread: a <see cref="TableMirror"/> kept from ctnetlink events and made right
+/// by a dump at start, after any event loss (ENOBUFS) and every <see cref="MonitorOptions.ResyncEvery"/>; the
+/// counters and count read every interval. Each interval it publishes a <see cref="NamespaceSnapshot"/>.
+/// Read-only towards the kernel: it dumps, reads and listens, nothing else.
+/// </summary>
+internal sealed class NamespaceWatcher : IDisposable
+{
+    private const int ReadTimeoutMs = 100;
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    private readonly NetnsTarget? _target;
+    private readonly MonitorOptions _options;
+    private readonly TableMirror _mirror = new();
+    private readonly TableAggregate _aggregate = new();
+    private readonly GrowthForecast _forecast = new(TimeSpan.FromMinutes(1));
+    private readonly ConntrackEventHandler _onEvent;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private long _new, _updates, _destroys, _overruns, _lostBefore;
+    private double _lastResyncSeconds;
+    private volatile NamespaceSnapshot? _latest;
+    private volatile string? _error;
+
+    public NamespaceWatcher(string label, NetnsTarget? target, MonitorOptions options)
+    {
+        Label = label;
+        _target = target;
+        _options = options;
+        _onEvent = OnEvent;
+        _thread = new Thread(Run) { IsBackground = true, Name = "watch " + label };
+    }
+
+    public string Label { get; }
+
+    /// <summary>The last snapshot published; null before the first resync finished.</summary>
+    public NamespaceSnapshot? Latest => _latest;
+
+    /// <summary>Why the watcher is not watching right now (null while it is).</summary>
+    public string? Error => _error;
+
+    public void Start() => _thread.Start();
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _thread.Join();
+        _stop.Dispose();
+    }
+
+    private void Run()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                Watch();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _error = $"{Label}: {e.Message}";
+                _stop.Token.WaitHandle.WaitOne(RetryAfterFailure);
+            }
+        }
+    }
+
+    private void Watch()
+    {
+        // Events first, then the dump: what changes during the dump is queued and applied after it.
+        using var events = ConntrackEventReader.Open(EventGroups.All, _options.EventBufferBytes, _target);
+        using var client = ConntrackClient.Open(_target);
+        _lostBefore = events.LostEvents;
+        Resync(client);
+        _error = null;
+        var clock = Stopwatch.StartNew();
+        var nextPublish = TimeSpan.Zero;
+        var nextResync = _options.ResyncEvery;
+        while (!_stop.IsCancellationRequested)
+        {
+            var read = events.Read(_onEvent, ReadTimeoutMs);
+            if (read.Overrun)
+            {
+                _overruns++;
+                Resync(client);
+            }
+            else if (clock.Elapsed >= nextResync)
+            {
+                Resync(client);
+                nextResync = clock.Elapsed + _options.ResyncEvery;
+            }
+            if (clock.Elapsed >= nextPublish)
+            {
+                Publish(client, events.LostEvents - _lostBefore);
+                nextPublish = clock.Elapsed + _options.Interval;
+            }
+        }
+    }
+
+    private void OnEvent(ConntrackEventType type, in KernelEntry entry)
+    {
+        if (_mirror.TryGet(entry.Original, out var previous))
+            _aggregate.Remove(previous);
+        _mirror.Apply(type, entry);
+        switch (type)
+        {
+            case ConntrackEventType.New: _new++; break;
+            case ConntrackEventType.Update: _updates++; break;
+            default: _destroys++; return;
+        }
+        if (_mirror.TryGet(entry.Original, out var current))
+            _aggregate.Add(current);
+    }
+
+    private void Resync(ConntrackClient client)
+    {
+        long started = Stopwatch.GetTimestamp();
+        _mirror.Resync(client);
+        _aggregate.Clear();
+        foreach (var entry in _mirror.Entries)
+            _aggregate.Add(entry);
+        _lastResyncSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private void Publish(ConntrackClient client, long lost)
+    {
+        var count = client.Count();
+        var cpus = client.CpuStatistics();
+        var now = DateTimeOffset.UtcNow;
+        long max = count.Max ?? 0;
+        _forecast.Add(now, count.Entries);
+        _latest = new NamespaceSnapshot
+        {
+            Netns = Label,
+            Taken = now,
+            Entries = count.Entries,
+            Mirrored = _mirror.Count,
+            Max = max,
+            Buckets = KernelSettings.Buckets(),
+            Series = [.. _aggregate.Series.Select(s => new SeriesCount(s.Key.L3, s.Key.L4, s.Key.StateName, s.Key.Assured, s.Key.Unreplied, s.Value))],
+            Cpus = [.. cpus.Select(c => new CpuCounters(c.Cpu, c.Values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal)))],
+            TopSources = Top(_aggregate.Sources, k => k.ToString()),
+            TopDestinations = Top(_aggregate.Destinations, k => k.ToString()),
+            TopDestinationPorts = Top(_aggregate.DestinationPorts, PortLabel),
+            NewEvents = _new,
+            UpdateEvents = _updates,
+            DestroyEvents = _destroys,
+            EventOverruns = _overruns,
+            EventsLost = lost,
+            Resyncs = _mirror.Resyncs,
+            LastResyncSeconds = _lastResyncSeconds,
+            TimeToFullSeconds = _forecast.SecondsToFull(count.Entries, max),
+        };
+    }
+
+    private static string PortLabel(PortKey key) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Conntrack.Flows.IpProtocol.Name(key.Protocol)}/{key.Port}");
+
+    /// <summary>The <see cref="MonitorOptions.Top"/> largest, then everything else as one "other" row: the cardinality cap.</summary>
+    private List<LabelledCount> Top<TKey>(Dictionary<TKey, long> counts, Func<TKey, string> label) where TKey : notnull
+    {
+        var top = counts.OrderByDescending(c => c.Value).Take(_options.Top).ToList();
+        var rows = top.Select(c => new LabelledCount(label(c.Key), c.Value)).ToList();
+        long rest = counts.Values.Sum() - top.Sum(c => c.Value);
+        if (rest > 0)
+            rows.Add(new LabelledCount("other", rest));
+        return rows;
+    }
+}
