@@ -21,30 +21,46 @@ internal static class ParityRun
     /// <summary>Runs a generated scenario; <paramref name="engineSettings"/> replace B's settings on the engine side (harness self-tests only).</summary>
     public static ParityReport RunScenario(Scenario scenario, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
     {
+        using var topology = ParityTopology.Create();
+        return RunScenario(scenario, topology, output, engineSettings);
+    }
+
+    /// <summary>Runs a generated scenario on <paramref name="topology"/> (fresh, or flushed after an earlier row).</summary>
+    public static ParityReport RunScenario(Scenario scenario, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
+    {
         output.WriteLine($"{scenario.Name}: {scenario.Purpose}");
         var timing = scenario.RealGaps ? ReplayTiming.Original : ReplayTiming.Default;
-        return Run(scenario.Name, path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, output, engineSettings);
+        return Run(scenario.Name, path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, topology, output, engineSettings);
     }
 
     public static ParityReport RunCapture(string name, string path, int maxPackets, ITestOutputHelper output)
     {
-        output.WriteLine($"{name}: {path}");
-        return Run(name, source => File.Copy(path, source), ReplayTiming.Default, maxPackets, output);
+        using var topology = ParityTopology.Create();
+        return RunCapture(name, path, maxPackets, topology, output);
     }
 
-    private static ParityReport Run(string name, Action<string> writeSource, ReplayTiming timing, int maxPackets, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
+    /// <summary>Runs a capture on <paramref name="topology"/> (fresh, or flushed after an earlier row).</summary>
+    public static ParityReport RunCapture(string name, string path, int maxPackets, ParityTopology topology, ITestOutputHelper output)
+    {
+        output.WriteLine($"{name}: {path}");
+        return Run(name, source => File.Copy(path, source), ReplayTiming.Default, maxPackets, topology, output);
+    }
+
+    private static ParityReport Run(string name, Action<string> writeSource, ReplayTiming timing, int maxPackets, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
     {
         var work = Directory.CreateTempSubdirectory("ctp-");
         try
         {
             string source = Path.Combine(work.FullName, "source.pcap");
             writeSource(source);
-            using var topology = ParityTopology.Create();
             var prepared = CapturePreparer.Prepare(source, Path.Combine(work.FullName, "prepared.pcap"), topology.SenderMac, topology.RouterMac, timing, maxPackets);
+            topology.HoldsFragments |= prepared.Fragments > 0;
             output.WriteLine(prepared.Describe());
             if (prepared.Packets == 0)
                 Assert.Fail($"{name}: no packet of it can reach B's conntrack, so nothing would be compared:\n{prepared.Describe()}");
 
+            // The engine runs with what B's conntrack holds, read back before the replay.
+            var routerSettings = topology.ReadSettings();
             var kernel = KernelReplay.Run(topology, prepared);
             double timeline = (prepared.LastTimestamp - prepared.FirstTimestamp) / 1e9;
             string kernelRun = string.Create(
@@ -57,7 +73,7 @@ internal static class ParityRun
                     + "the kernel did not see exactly the prepared capture, so its table cannot be compared");
             }
 
-            var engine = EngineReplay.Run(prepared, kernel.ReadDelay, engineSettings);
+            var engine = EngineReplay.Run(prepared, kernel.ReadDelay, engineSettings ?? routerSettings);
             if (engine.Packets != prepared.Packets)
                 Assert.Fail($"{name}: the engine was handed {engine.Packets} packets, the prepared capture holds {prepared.Packets}");
 

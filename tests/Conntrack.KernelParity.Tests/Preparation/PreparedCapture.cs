@@ -36,6 +36,9 @@ internal sealed class PreparedCapture
     /// <summary>The loopback addresses replaced, "old→new".</summary>
     public IReadOnlyList<string> AddressMap { get; init; } = [];
 
+    /// <summary>Frames that are IP fragments (IPv4 MF or offset, an IPv6 fragment header).</summary>
+    public int Fragments { get; init; }
+
     public int SkippedCount => Skipped.Values.Sum(l => l.Count);
 
     /// <summary>Human-readable account of what was changed or left out.</summary>

@@ -67,7 +67,7 @@ internal static partial class TableFullRun
             long kernelCount = long.Parse(topology.InRouter("cat", "/proc/sys/net/netfilter/nf_conntrack_count").Stdout.Trim(), CultureInfo.InvariantCulture);
             var records = log.Read();
 
-            var settings = EngineReplay.RouterSettings();
+            var settings = topology.ReadSettings();
             settings.Max = scenario.Max;
             settings.Buckets = buckets;
             var engine = EngineReplay.Run(prepared, kernel.ReadDelay, settings, inode, out var result);
