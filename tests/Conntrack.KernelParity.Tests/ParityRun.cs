@@ -25,12 +25,15 @@ internal static class ParityRun
         return RunScenario(scenario, topology, output, engineSettings);
     }
 
-    /// <summary>Runs a generated scenario on <paramref name="topology"/> (fresh, or flushed after an earlier row).</summary>
-    public static ParityReport RunScenario(Scenario scenario, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
+    /// <summary>
+    /// Runs a generated scenario on <paramref name="topology"/> (fresh, or flushed after an earlier row);
+    /// <paramref name="profile"/> names the settings profile B runs with, in the figure.
+    /// </summary>
+    public static ParityReport RunScenario(Scenario scenario, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null, string? profile = null)
     {
         output.WriteLine($"{scenario.Name}: {scenario.Purpose}");
         var timing = scenario.RealGaps ? ReplayTiming.Original : ReplayTiming.Default;
-        return Run(scenario.Name, path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, topology, output, engineSettings);
+        return Run(Label(profile, scenario.Name), path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, topology, output, engineSettings);
     }
 
     public static ParityReport RunCapture(string name, string path, int maxPackets, ITestOutputHelper output)
@@ -39,12 +42,14 @@ internal static class ParityRun
         return RunCapture(name, path, maxPackets, topology, output);
     }
 
-    /// <summary>Runs a capture on <paramref name="topology"/> (fresh, or flushed after an earlier row).</summary>
-    public static ParityReport RunCapture(string name, string path, int maxPackets, ParityTopology topology, ITestOutputHelper output)
+    /// <summary>Runs a capture on <paramref name="topology"/> (fresh, or flushed after an earlier row), under <paramref name="profile"/> if named.</summary>
+    public static ParityReport RunCapture(string name, string path, int maxPackets, ParityTopology topology, ITestOutputHelper output, string? profile = null)
     {
         output.WriteLine($"{name}: {path}");
-        return Run(name, source => File.Copy(path, source), ReplayTiming.Default, maxPackets, topology, output);
+        return Run(Label(profile, name), source => File.Copy(path, source), ReplayTiming.Default, maxPackets, topology, output);
     }
+
+    private static string Label(string? profile, string name) => profile is null ? name : $"{name} [{profile}]";
 
     private static ParityReport Run(string name, Action<string> writeSource, ReplayTiming timing, int maxPackets, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
     {

@@ -39,8 +39,8 @@ public sealed class ProfileParityTests(ITestOutputHelper output, ProfileTopologi
         output.WriteLine($"profile {settings.Name}: {settings.Purpose} ({string.Join(' ', settings.Assignments)})");
         var topology = topologies.For(settings);
         var report = row.StartsWith(ScenarioRow, StringComparison.Ordinal)
-            ? ParityRun.RunScenario(ScenarioCatalog.ByName[row[ScenarioRow.Length..]], topology, output)
-            : ParityRun.RunCapture(row[CaptureRow.Length..], Path.Combine(SharedCaptures.Directory!, row[CaptureRow.Length..]), SharedCaptures.MaxPackets, topology, output);
+            ? ParityRun.RunScenario(ScenarioCatalog.ByName[row[ScenarioRow.Length..]], topology, output, profile: settings.Name)
+            : ParityRun.RunCapture(row[CaptureRow.Length..], Path.Combine(SharedCaptures.Directory!, row[CaptureRow.Length..]), SharedCaptures.MaxPackets, topology, output, settings.Name);
         Assert.True(report.IsParity, report.Describe());
     }
 }

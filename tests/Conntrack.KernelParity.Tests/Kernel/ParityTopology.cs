@@ -28,6 +28,9 @@ internal sealed class ParityTopology : IDisposable
 
     private readonly List<string> _created = [];
 
+    // B's settings as read back after the last Apply (per-namespace sysctls change only there).
+    private ConntrackSettings? _settings;
+
     public string SenderNamespace { get; }
     public string RouterNamespace { get; }
     public string SinkNamespace { get; }
@@ -147,13 +150,19 @@ internal sealed class ParityTopology : IDisposable
     }
 
     /// <summary>Writes a settings profile's per-namespace sysctls into B (nothing global).</summary>
-    public void Apply(SettingsProfile profile) => Sysctl(RouterNamespace, [.. profile.Assignments]);
+    public void Apply(SettingsProfile profile)
+    {
+        Sysctl(RouterNamespace, [.. profile.Assignments]);
+        _settings = null;
+    }
 
     /// <summary>
     /// The settings B's conntrack runs with, read back from its /proc/sys/net/netfilter: what the
     /// engine is given, so a sysctl the kernel refused or rounded cannot reach the engine unnoticed.
     /// </summary>
-    public ConntrackSettings ReadSettings()
+    public ConntrackSettings ReadSettings() => (_settings ??= ReadSettingsFromRouter()).Clone();
+
+    private ConntrackSettings ReadSettingsFromRouter()
     {
         var values = new List<(string Name, string Value, string Source)>();
         foreach (string line in InRouter("sysctl", "net.netfilter").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
