@@ -27,13 +27,15 @@ internal static class ParityRun
 
     /// <summary>
     /// Runs a generated scenario on <paramref name="topology"/> (fresh, or flushed after an earlier row);
-    /// <paramref name="profile"/> names the settings profile B runs with, in the figure.
+    /// <paramref name="profile"/> names the settings profile B runs with, in the figure;
+    /// <paramref name="snapL4Bytes"/> &gt; 0 hands the engine the frames cut that many bytes into L4 (<see cref="SnapLengthCut"/>).
     /// </summary>
-    public static ParityReport RunScenario(Scenario scenario, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null, string? profile = null)
+    public static ParityReport RunScenario(Scenario scenario, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null, string? profile = null, int snapL4Bytes = 0)
     {
         output.WriteLine($"{scenario.Name}: {scenario.Purpose}");
         var timing = scenario.RealGaps ? ReplayTiming.Original : ReplayTiming.Default;
-        return Run(Label(profile, scenario.Name), path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, topology, output, engineSettings);
+        string name = snapL4Bytes > 0 ? $"{scenario.Name} cut at L4+{snapL4Bytes}" : scenario.Name;
+        return Run(Label(profile, name), path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, topology, output, engineSettings, snapL4Bytes);
     }
 
     public static ParityReport RunCapture(string name, string path, int maxPackets, ITestOutputHelper output)
@@ -51,7 +53,7 @@ internal static class ParityRun
 
     private static string Label(string? profile, string name) => profile is null ? name : $"{name} [{profile}]";
 
-    private static ParityReport Run(string name, Action<string> writeSource, ReplayTiming timing, int maxPackets, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
+    private static ParityReport Run(string name, Action<string> writeSource, ReplayTiming timing, int maxPackets, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null, int snapL4Bytes = 0)
     {
         var work = Directory.CreateTempSubdirectory("ctp-");
         try
@@ -78,7 +80,8 @@ internal static class ParityRun
                     + "the kernel did not see exactly the prepared capture, so its table cannot be compared");
             }
 
-            var engine = EngineReplay.Run(prepared, kernel.ReadDelay, engineSettings ?? routerSettings);
+            var engineInput = snapL4Bytes > 0 ? SnapLengthCut.Write(prepared, Path.Combine(work.FullName, "cut.pcap"), snapL4Bytes) : prepared;
+            var engine = EngineReplay.Run(engineInput, kernel.ReadDelay, engineSettings ?? routerSettings);
             if (engine.Packets != prepared.Packets)
                 Assert.Fail($"{name}: the engine was handed {engine.Packets} packets, the prepared capture holds {prepared.Packets}");
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace Conntrack.KernelParity.Tests.Preparation;
 
 /// <summary>A capture rewritten for replay into B: Ethernet frames to b0, on the timeline both sides use.</summary>
-internal sealed class PreparedCapture
+internal sealed record PreparedCapture
 {
     private const int ListedPacketNumbers = 12;
 

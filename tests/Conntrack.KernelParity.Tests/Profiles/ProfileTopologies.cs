@@ -3,28 +3,27 @@ using Conntrack.KernelParity.Tests.Kernel;
 namespace Conntrack.KernelParity.Tests.Profiles;
 
 /// <summary>
-/// One topology per settings profile, shared by that profile's rows (the rows come profile by
-/// profile): built and given the profile's sysctls once, flushed before every later row. Rebuilt
-/// only when the profile changes or a row left fragments queued for reassembly.
+/// One topology per settings profile, shared by that profile's rows (xunit orders a theory's rows by
+/// their ids, not profile by profile, so each profile keeps its own): built and given the profile's
+/// sysctls at its first row, flushed before every later one. Rebuilt only after a row that left
+/// fragments queued for reassembly, which a flush cannot remove.
 /// </summary>
 public sealed class ProfileTopologies : IDisposable
 {
-    private ParityTopology? _current;
-    private string? _profile;
-
-    /// <summary>Rows that ran on a topology built for an earlier row, and topologies built.</summary>
-    public int Reused { get; private set; }
-    public int Built { get; private set; }
+    private readonly Dictionary<string, ParityTopology> _byProfile = new(StringComparer.Ordinal);
 
     internal ParityTopology For(SettingsProfile profile)
     {
-        if (_current is not null && _profile == profile.Name && !_current.HoldsFragments)
+        if (_byProfile.TryGetValue(profile.Name, out var current))
         {
-            _current.Flush();
-            Reused++;
-            return _current;
+            if (!current.HoldsFragments)
+            {
+                current.Flush();
+                return current;
+            }
+            _byProfile.Remove(profile.Name);
+            current.Dispose();
         }
-        Dispose();
         var topology = ParityTopology.Create();
         try
         {
@@ -35,16 +34,14 @@ public sealed class ProfileTopologies : IDisposable
             topology.Dispose();
             throw;
         }
-        _current = topology;
-        _profile = profile.Name;
-        Built++;
+        _byProfile[profile.Name] = topology;
         return topology;
     }
 
     public void Dispose()
     {
-        _current?.Dispose();
-        _current = null;
-        _profile = null;
+        foreach (var topology in _byProfile.Values)
+            topology.Dispose();
+        _byProfile.Clear();
     }
 }
