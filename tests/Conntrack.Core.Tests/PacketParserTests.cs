@@ -278,12 +278,43 @@ public sealed class PacketParserTests
     [InlineData("45 00 001e 0001 4000 40 06 0000 0a000001 0a000002 9c40 0050 00000001 0000")] // TCP: 10 of 20 bytes declared
     [InlineData("45 00 0018 0001 4000 40 11 0000 0a000001 0a000002 04d2 0035")]               // UDP: 4 of 8
     [InlineData("45 00 0018 0001 4000 40 01 0000 0a000001 0a000002 0800 0000")]               // ICMP: 4 of 8
-    [InlineData("45 00 0028 0001 4000 40 06 0000 0a000001 0a000002 9c40 0050 00000001")]      // TCP: declared 20, 8 captured
     public void Truncated_l4_header_is_too_short(string hex)
     {
         var p = Parse(Hex(hex));
         Assert.Equal(ParseStatus.Ok, p.Status);
         Assert.Equal(L4Status.TooShort, p.L4Status);
+    }
+
+    [Fact]
+    public void A_tcp_header_the_capture_cut_before_the_flags_is_unseen_not_short()
+    {
+        // The IP header declares 20 TCP bytes (the kernel had them); the capture kept 8.
+        var p = Parse(Hex("45 00 0028 0001 4000 40 06 0000 0a000001 0a000002 9c40 0050 00000001"));
+        Assert.True(p.Truncated);
+        Assert.Equal(L4Status.Unseen, p.L4Status);
+    }
+
+    [Fact]
+    public void A_tcp_header_cut_after_the_flags_is_tracked_with_an_open_window()
+    {
+        // 14 of 20 bytes: ports, seq, ack, data offset and flags (ACK); window and checksum cut.
+        var p = Parse(Hex("45 00 0028 0001 4000 40 06 0000 0a000001 0a000002 9c40 0050 00000001 00000002 5010"));
+        Assert.Equal(L4Status.Ok, p.L4Status);
+        Assert.True(p.TcpHeaderCut);
+        Assert.Equal(TcpFlags.Ack, p.TcpFlags);
+        Assert.Equal(2u, p.Ack);
+        Assert.Equal(ushort.MaxValue, p.Window);
+    }
+
+    [Fact]
+    public void A_syn_whose_options_the_capture_cut_takes_the_largest_window_scale()
+    {
+        // Data offset 6 (one 4-byte option) declared, only the 20-byte base header captured.
+        var p = Parse(Hex("45 00 002c 0001 4000 40 06 0000 0a000001 0a000002 9c40 0050 00000001 00000000 6002 faf0 0000 0000"));
+        Assert.Equal(L4Status.Ok, p.L4Status);
+        Assert.True(p.TcpHeaderCut);
+        Assert.Equal(0xfaf0, p.Window);
+        Assert.Equal(14, p.WindowScale);
     }
 
     [Fact]

@@ -21,30 +21,53 @@ internal static class ParityRun
     /// <summary>Runs a generated scenario; <paramref name="engineSettings"/> replace B's settings on the engine side (harness self-tests only).</summary>
     public static ParityReport RunScenario(Scenario scenario, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
     {
+        using var topology = ParityTopology.Create();
+        return RunScenario(scenario, topology, output, engineSettings);
+    }
+
+    /// <summary>
+    /// Runs a generated scenario on <paramref name="topology"/> (fresh, or flushed after an earlier row);
+    /// <paramref name="profile"/> names the settings profile B runs with, in the figure;
+    /// <paramref name="snapL4Bytes"/> &gt; 0 hands the engine the frames cut that many bytes into L4 (<see cref="SnapLengthCut"/>).
+    /// </summary>
+    public static ParityReport RunScenario(Scenario scenario, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null, string? profile = null, int snapL4Bytes = 0)
+    {
         output.WriteLine($"{scenario.Name}: {scenario.Purpose}");
         var timing = scenario.RealGaps ? ReplayTiming.Original : ReplayTiming.Default;
-        return Run(scenario.Name, path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, output, engineSettings);
+        string name = snapL4Bytes > 0 ? $"{scenario.Name} cut at L4+{snapL4Bytes}" : scenario.Name;
+        return Run(Label(profile, name), path => ScenarioPcap.Write(scenario, path), timing, int.MaxValue, topology, output, engineSettings, snapL4Bytes);
     }
 
     public static ParityReport RunCapture(string name, string path, int maxPackets, ITestOutputHelper output)
     {
-        output.WriteLine($"{name}: {path}");
-        return Run(name, source => File.Copy(path, source), ReplayTiming.Default, maxPackets, output);
+        using var topology = ParityTopology.Create();
+        return RunCapture(name, path, maxPackets, topology, output);
     }
 
-    private static ParityReport Run(string name, Action<string> writeSource, ReplayTiming timing, int maxPackets, ITestOutputHelper output, ConntrackSettings? engineSettings = null)
+    /// <summary>Runs a capture on <paramref name="topology"/> (fresh, or flushed after an earlier row), under <paramref name="profile"/> if named.</summary>
+    public static ParityReport RunCapture(string name, string path, int maxPackets, ParityTopology topology, ITestOutputHelper output, string? profile = null)
+    {
+        output.WriteLine($"{name}: {path}");
+        return Run(Label(profile, name), source => File.Copy(path, source), ReplayTiming.Default, maxPackets, topology, output);
+    }
+
+    private static string Label(string? profile, string name) => profile is null ? name : $"{name} [{profile}]";
+
+    private static ParityReport Run(string name, Action<string> writeSource, ReplayTiming timing, int maxPackets, ParityTopology topology, ITestOutputHelper output, ConntrackSettings? engineSettings = null, int snapL4Bytes = 0)
     {
         var work = Directory.CreateTempSubdirectory("ctp-");
         try
         {
             string source = Path.Combine(work.FullName, "source.pcap");
             writeSource(source);
-            using var topology = ParityTopology.Create();
             var prepared = CapturePreparer.Prepare(source, Path.Combine(work.FullName, "prepared.pcap"), topology.SenderMac, topology.RouterMac, timing, maxPackets);
+            topology.HoldsFragments |= prepared.Fragments > 0;
             output.WriteLine(prepared.Describe());
             if (prepared.Packets == 0)
                 Assert.Fail($"{name}: no packet of it can reach B's conntrack, so nothing would be compared:\n{prepared.Describe()}");
 
+            // The engine runs with what B's conntrack holds, read back before the replay.
+            var routerSettings = topology.ReadSettings();
             var kernel = KernelReplay.Run(topology, prepared);
             double timeline = (prepared.LastTimestamp - prepared.FirstTimestamp) / 1e9;
             string kernelRun = string.Create(
@@ -57,7 +80,8 @@ internal static class ParityRun
                     + "the kernel did not see exactly the prepared capture, so its table cannot be compared");
             }
 
-            var engine = EngineReplay.Run(prepared, kernel.ReadDelay, engineSettings);
+            var engineInput = snapL4Bytes > 0 ? SnapLengthCut.Write(prepared, Path.Combine(work.FullName, "cut.pcap"), snapL4Bytes) : prepared;
+            var engine = EngineReplay.Run(engineInput, kernel.ReadDelay, engineSettings ?? routerSettings);
             if (engine.Packets != prepared.Packets)
                 Assert.Fail($"{name}: the engine was handed {engine.Packets} packets, the prepared capture holds {prepared.Packets}");
 

@@ -6,9 +6,6 @@ namespace Conntrack.KernelParity.Tests;
 [Collection(KernelParityCollection.Name)]
 public sealed class RealCaptureParityTests(ITestOutputHelper output)
 {
-    /// <summary>At 2 ms a packet this is 10 s of replay; the largest capture (synscan) has about 2000.</summary>
-    private const int MaxPackets = 5000;
-
     private const string NoCaptures = "(shared/captures not found)";
 
     public static TheoryData<string> Captures
@@ -27,7 +24,7 @@ public sealed class RealCaptureParityTests(ITestOutputHelper output)
     {
         Assert.False(capture == NoCaptures, $"shared/captures was not found above {AppContext.BaseDirectory}; the real captures must sit beside the repository");
         string path = Path.Combine(SharedCaptures.Directory!, capture);
-        var report = ParityRun.RunCapture(capture, path, MaxPackets, output);
+        var report = ParityRun.RunCapture(capture, path, SharedCaptures.MaxPackets, output);
         Assert.True(report.IsParity, report.Describe());
     }
 }

@@ -3,6 +3,9 @@ namespace Conntrack.KernelParity.Tests;
 /// <summary>The real captures in shared/captures beside the repository, read in place (never copied).</summary>
 internal static class SharedCaptures
 {
+    /// <summary>At 2 ms a packet this is 10 s of replay; the largest capture (synscan) has about 2000.</summary>
+    public const int MaxPackets = 5000;
+
     private static readonly string[] Extensions = [".pcap", ".pcapng", ".cap"];
 
     /// <summary>The folder, found by walking up from the test binaries; null when absent.</summary>

@@ -54,7 +54,8 @@ public sealed class TcpConn
     /// <summary>A packet from the client (<paramref name="fromClient"/>) or the server; numbers not given are the tracked ones.</summary>
     public byte[] Send(bool fromClient, TcpFlags flags, int payload = 0, uint? seq = null, uint? ack = null, ushort? window = null, byte[]? options = null)
     {
-        Span<byte> buffer = stackalloc byte[MaxPacket];
+        // Super-segments (TSO/GRO-sized payloads) get a buffer of their own.
+        Span<byte> buffer = payload + 128 <= MaxPacket ? stackalloc byte[MaxPacket] : new byte[payload + 128];
         int length = _conversation.Write(buffer, fromClient, flags, Payload(payload), seq, ack, window, options);
         return buffer[..length].ToArray();
     }

@@ -26,6 +26,12 @@ public struct PacketInfo
     /// <summary>True when the buffer holds fewer bytes than the IP header declares (snap length).</summary>
     public bool Truncated;
 
+    /// <summary>
+    /// The capture cut this TCP segment's header after its flags (window or options unseen) though the
+    /// kernel saw it whole: the engine cannot re-judge the window, so the connection is tracked liberally.
+    /// </summary>
+    public bool TcpHeaderCut;
+
     /// <summary>First fragment of a fragmented packet (more-fragments set, offset 0).</summary>
     public bool FirstFragment;
 

@@ -169,16 +169,24 @@ public static class PacketParser
     {
         if (!TryReadPorts(l4, ref info))
             return;
-        if (l4.Length < 20 || info.L4Length < 20)
+        // tcp_error judges the header by the IP packet's length; a capture cut by its snap length
+        // holds less than the kernel saw, which is not a short packet.
+        if (info.L4Length < 20)
         {
             info.L4Status = L4Status.TooShort;
+            return;
+        }
+        if (l4.Length < 14)
+        {
+            info.L4Status = L4Status.Unseen;
             return;
         }
         info.Seq = BinaryPrimitives.ReadUInt32BigEndian(l4[4..]);
         info.Ack = BinaryPrimitives.ReadUInt32BigEndian(l4[8..]);
         int headerLength = (l4[12] >> 4) * 4;
         info.TcpFlags = (TcpFlags)l4[13];
-        info.Window = BinaryPrimitives.ReadUInt16BigEndian(l4[14..]);
+        // An unseen window is taken as open (not as a zero window, which would choose a timeout).
+        info.Window = l4.Length >= 16 ? BinaryPrimitives.ReadUInt16BigEndian(l4[14..]) : ushort.MaxValue;
         if (headerLength < 20 || headerLength > info.L4Length)
         {
             info.L4Status = L4Status.Malformed;
@@ -186,8 +194,12 @@ public static class PacketParser
         }
         info.TcpHeaderLength = headerLength;
         info.PayloadLength = info.L4Length - headerLength;
+        info.TcpHeaderCut = l4.Length < Math.Max(16, headerLength);
         if (headerLength > 20 && headerLength <= l4.Length)
             ParseTcpOptions(l4[20..headerLength], ref info);
+        else if (headerLength > l4.Length && (info.TcpFlags & TcpFlags.Syn) != 0)
+            info.WindowScale = 14; // a SYN's options unseen: the largest scale RFC 7323 allows, so no window is judged too small
+
     }
 
     /// <summary>Reads the options tcp_options/tcp_sack look at: window scale, SACK-permitted, SACK blocks.</summary>

@@ -26,4 +26,11 @@ public enum L4Status : byte
 
     /// <summary>Not even the ports are there: no tuple can be built, so nothing is looked up or allocated.</summary>
     NoTuple,
+
+    /// <summary>
+    /// The capture (its snap length) cut the header before the fields the tracker decides by — TCP's
+    /// flags — while the IP header says the kernel had them: the packet cannot be judged, so it is
+    /// neither tracked nor counted.
+    /// </summary>
+    Unseen,
 }

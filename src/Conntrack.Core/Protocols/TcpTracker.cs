@@ -78,6 +78,13 @@ internal static class TcpTracker
         var old = tcp.State;
         var next = TcpTransitionTable.Next(dir, index, old);
         bool skipWindow = false;
+        if (p.TcpHeaderCut)
+        {
+            // The capture lost the window or the options (window scale, SACK) the kernel judged this
+            // connection by: like a mid-stream pickup, it is tracked liberally from here on.
+            tcp.Original.Flags |= TcpWindowFlags.BeLiberal;
+            tcp.Reply.Flags |= TcpWindowFlags.BeLiberal;
+        }
 
         // The kernel's switch on the state the table chose: the cases the table alone gets wrong.
         switch (next)

@@ -191,6 +191,8 @@ internal sealed class TablePartition
         bool verifyChecksum = _config.Checksum && received;
         if (p.Status != ParseStatus.Ok || p.L4Status == L4Status.NoTuple)
             return CountInvalid();
+        if (p.L4Status == L4Status.Unseen)
+            return PacketVerdict.Untracked;
         byte protocol = p.Tuple.Protocol;
         switch (protocol)
         {
@@ -374,6 +376,11 @@ internal sealed class TablePartition
     /// </summary>
     private PacketVerdict TrackIcmpError(in PacketInfo p)
     {
+        if (!p.InnerValid && p.Truncated)
+        {
+            // The capture cut the quoted packet the kernel read its tuple from: not judged, not counted.
+            return PacketVerdict.Untracked;
+        }
         if (!p.InnerValid || !p.InnerTuple.TryInvert(out var target))
         {
             _stats.Error++;

@@ -1,9 +1,12 @@
+using System.Globalization;
+
 namespace Conntrack.KernelParity.Tests.Comparison;
 
 /// <summary>
 /// Compares two /proc/net/nf_conntrack dumps entry by entry, keyed by the original tuple: protocol
-/// state, [ASSURED], [UNREPLIED], the reply tuple and the remaining timeout (within a tolerance
-/// that absorbs tcpreplay's pacing and the read latency).
+/// state, [ASSURED], [UNREPLIED], the reply tuple, mark, zone, the packet and byte counters
+/// (nf_conntrack_acct), and the remaining timeout and delta-time (nf_conntrack_timestamp) within a
+/// tolerance that absorbs tcpreplay's pacing and the read latency.
 /// </summary>
 internal static class ParityComparer
 {
@@ -69,6 +72,12 @@ internal static class ParityComparer
             d.Add("reply tuple");
         if (Math.Abs(k.TimeoutSeconds - e.TimeoutSeconds) > TimeoutToleranceSeconds)
             d.Add($"timeout ({k.TimeoutSeconds} vs {e.TimeoutSeconds})");
+        if (k.Mark != e.Mark || k.Zone != e.Zone)
+            d.Add($"mark/zone ({k.Mark}/{k.Zone} vs {e.Mark}/{e.Zone})");
+        if (k.OriginalCounters != e.OriginalCounters || k.ReplyCounters != e.ReplyCounters)
+            d.Add($"packets/bytes ({k.OriginalCounters?.ToString() ?? "-"} {k.ReplyCounters?.ToString() ?? "-"} vs {e.OriginalCounters?.ToString() ?? "-"} {e.ReplyCounters?.ToString() ?? "-"})");
+        if (k.DeltaTime.HasValue != e.DeltaTime.HasValue || Math.Abs((k.DeltaTime ?? 0) - (e.DeltaTime ?? 0)) > TimeoutToleranceSeconds)
+            d.Add($"delta-time ({k.DeltaTime?.ToString(CultureInfo.InvariantCulture) ?? "-"} vs {e.DeltaTime?.ToString(CultureInfo.InvariantCulture) ?? "-"})");
         return d;
     }
 

@@ -28,7 +28,7 @@ public sealed class DoctorCheckLiveTests(ITestOutputHelper output)
         string state = Path.Combine(work, "state"), stateAt80 = Path.Combine(work, "state-80");
         var clock = Stopwatch.StartNew();
         // Other test processes on this machine may lower or raise the global max for their rows: not while this runs.
-        using var unchanged = ConntrackMaxOverride.KeepUnchanged();
+        using var unchanged = GlobalSysctlOverride.KeepUnchanged(GlobalSysctlOverride.Max);
         try
         {
             long max = long.Parse(File.ReadAllText("/proc/sys/net/netfilter/nf_conntrack_max").Trim(), CultureInfo.InvariantCulture);

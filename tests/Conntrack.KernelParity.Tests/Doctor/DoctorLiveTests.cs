@@ -8,7 +8,7 @@ namespace Conntrack.KernelParity.Tests.Doctor;
 
 /// <summary>
 /// The live test of <c>ctnet doctor</c>: a private network namespace, a small global nf_conntrack_max
-/// (through <see cref="ConntrackMaxOverride"/>: read first, lowered only while the flows are sent and
+/// (through <see cref="GlobalSysctlOverride"/>: read first, lowered only while the flows are sent and
 /// the doctor reads, always restored), UDP flows until the kernel drops, then <c>ctnet doctor</c>
 /// inside the namespace must report what the kernel shows.
 /// </summary>
@@ -33,7 +33,7 @@ public sealed class DoctorLiveTests(ITestOutputHelper output)
             JsonElement doctor;
             long countBefore, countAfter, kernelDrop, kernelLines, original;
             RateLimitWindow.WaitForFresh(output);
-            using (var limit = ConntrackMaxOverride.Set(SmallMax))
+            using (var limit = GlobalSysctlOverride.Set(GlobalSysctlOverride.Max, SmallMax))
             {
                 original = limit.Original;
                 // One UDP datagram per destination port: each a new flow; the ones past the limit fail with EPERM.
@@ -50,7 +50,7 @@ public sealed class DoctorLiveTests(ITestOutputHelper output)
                 string netnsTag = string.Create(CultureInfo.InvariantCulture, $"table full in netns {inode},");
                 kernelLines = Shell.Check("dmesg").Stdout.Split('\n').Count(l => l.Contains(netnsTag, StringComparison.Ordinal));
             }
-            Assert.Equal(original, ConntrackMaxOverride.Read());
+            Assert.Equal(original, GlobalSysctlOverride.Read(GlobalSysctlOverride.Max));
 
             output.WriteLine($"netns {inode}: kernel count {countBefore}/{countAfter}, drop {kernelDrop}, {kernelLines} table-full lines; doctor: {doctor.GetProperty("headline").GetString()}");
             Assert.Equal("dropping_full", doctor.GetProperty("verdict").GetString());

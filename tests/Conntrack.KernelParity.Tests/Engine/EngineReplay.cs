@@ -10,25 +10,16 @@ namespace Conntrack.KernelParity.Tests.Engine;
 /// <summary>Replays a prepared capture through the engine with B's settings and reads its table as late as B's was read.</summary>
 internal static class EngineReplay
 {
-    /// <summary>B's settings: kernel defaults, except the checksum verification B has switched off.</summary>
-    public static ConntrackSettings RouterSettings()
-    {
-        var settings = new ConntrackSettings();
-        settings.Set("nf_conntrack_checksum", 0);
-        return settings;
-    }
-
-    /// <summary>Replays <paramref name="capture"/>; <paramref name="settings"/> default to B's (the harness's own tests pass others).</summary>
-    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings? settings = null) =>
+    /// <summary>Replays <paramref name="capture"/> with <paramref name="settings"/> (B's, read back from its namespace).</summary>
+    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings settings) =>
         Run(capture, readDelay, settings, netnsInode: 0, out _);
 
     /// <summary>
-    /// As <see cref="Run(PreparedCapture, TimeSpan, ConntrackSettings?)"/>, naming B's namespace in the
+    /// As <see cref="Run(PreparedCapture, TimeSpan, ConntrackSettings)"/>, naming B's namespace in the
     /// simulated kernel log (<paramref name="netnsInode"/>), and handing back the whole replay result.
     /// </summary>
-    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings? settings, long netnsInode, out ReplayResult result)
+    public static EngineObservation Run(PreparedCapture capture, TimeSpan readDelay, ConntrackSettings settings, long netnsInode, out ReplayResult result)
     {
-        settings ??= RouterSettings();
         using var reader = CaptureReader.Open(capture.Path);
         result = ReplayRunner.Run(reader, new ReplayOptions { Settings = settings, NetnsInode = netnsInode });
 

@@ -35,8 +35,8 @@ internal static partial class KernelEnvironment
             return $"cannot create a network namespace: {created}";
         Shell.Try("ip", "netns", "del", probe);
         RemoveStaleNamespaces();
-        // A table-full row killed outright (SIGKILL) leaves nf_conntrack_max lowered and a marker behind.
-        TableFull.ConntrackMaxOverride.RestoreAbandoned();
+        // A table-full row killed outright (SIGKILL) leaves nf_conntrack_max (or the buckets) changed and a marker behind.
+        TableFull.GlobalSysctlOverride.RestoreAbandoned();
         return null;
     }
 

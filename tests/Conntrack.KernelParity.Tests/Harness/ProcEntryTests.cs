@@ -58,5 +58,10 @@ public sealed class ProcEntryTests
         Assert.Equal(10, v6.Family);
         Assert.Equal("src=0000:0000:0000:0000:0000:0000:0000:0001 dst=0000:0000:0000:0000:0000:0000:0000:0001 sport=8081 dport=40344", v6.ReplyTuple);
         Assert.True(v6.Assured);
+        Assert.Equal((3L, 229L), v6.OriginalCounters);
+        Assert.Equal((2L, 152L), v6.ReplyCounters);
+        Assert.Equal(1, v6.DeltaTime);
+        Assert.Null(generic.DeltaTime);
+        Assert.Null(generic.OriginalCounters);
     }
 }

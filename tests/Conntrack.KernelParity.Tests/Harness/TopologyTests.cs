@@ -36,6 +36,37 @@ public sealed class TopologyTests(ITestOutputHelper output)
     }
 
     [KernelFact]
+    public void A_profile_reaches_B_and_the_engine_reads_it_back()
+    {
+        using var topology = ParityTopology.Create();
+        Assert.False(topology.ReadSettings().Checksum); // B's baseline
+        var profile = Profiles.SettingsProfiles.ByName("timeouts");
+        topology.Apply(profile);
+        var settings = topology.ReadSettings();
+        Assert.All(profile.Sysctls, s => Assert.Equal(s.Value, settings.Get(s.Key)));
+        Assert.Equal(long.Parse(File.ReadAllText("/proc/sys/net/netfilter/nf_conntrack_buckets").Trim(), System.Globalization.CultureInfo.InvariantCulture), settings.Buckets);
+    }
+
+    [KernelFact]
+    public void A_flushed_topology_serves_another_row_with_its_own_counters()
+    {
+        var scenario = new ScenarioBuilder("harness/invalid-twice", "a lone SYN/ACK, invalid")
+            .Add(ScenarioPackets.Tcp(ScenarioHost.Server, ScenarioHost.Client, 80, 40000, Conntrack.Packets.TcpFlags.Syn | Conntrack.Packets.TcpFlags.Ack, 5000, 1001, 64240))
+            .Add(ScenarioConversation.New().Handshake())
+            .Build();
+        using var topology = ParityTopology.Create();
+        for (int row = 0; row < 2; row++)
+        {
+            if (row > 0)
+                topology.Flush();
+            var report = ParityRun.RunScenario(scenario, topology, output);
+            Assert.True(report.IsParity, report.Describe());
+            Assert.Equal(1, report.KernelCounters.Invalid);
+            Assert.Equal(1, report.TotalEntries);
+        }
+    }
+
+    [KernelFact]
     public void An_engine_that_disagrees_is_reported_with_both_lines()
     {
         // Same packets, but the engine is told ESTABLISHED lasts 1000 s: the comparison must catch it.

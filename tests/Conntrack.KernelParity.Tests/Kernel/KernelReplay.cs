@@ -16,6 +16,8 @@ internal static class KernelReplay
     public static KernelObservation Run(ParityTopology topology, PreparedCapture capture, Action? afterSend = null)
     {
         var (receivedBefore, droppedBefore) = topology.RouterReceiveCounters();
+        // A topology may serve several rows, and a namespace's counters never reset: the row's are the increase.
+        var countersBefore = ConntrackCounters.ParseConntrackStats(topology.InRouter("conntrack", "-S").Stdout);
         var clock = Stopwatch.StartNew();
         if (capture.Packets > 0)
         {
@@ -44,7 +46,7 @@ internal static class KernelReplay
         {
             ProcText = proc,
             StatsText = stats,
-            Counters = ConntrackCounters.ParseConntrackStats(stats),
+            Counters = ConntrackCounters.ParseConntrackStats(stats).Since(countersBefore),
             ReadDelay = readDelay,
             ReplayDuration = replayDuration,
             Received = receivedAfter - receivedBefore,

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Conntrack.KernelParity.Tests.Profiles;
+using Conntrack.Settings;
 
 namespace Conntrack.KernelParity.Tests.Kernel;
 
@@ -26,9 +28,15 @@ internal sealed class ParityTopology : IDisposable
 
     private readonly List<string> _created = [];
 
+    // B's settings as read back after the last Apply (per-namespace sysctls change only there).
+    private ConntrackSettings? _settings;
+
     public string SenderNamespace { get; }
     public string RouterNamespace { get; }
     public string SinkNamespace { get; }
+
+    /// <summary>Set once a row has sent B fragments: queues still waiting for reassembly survive <see cref="Flush"/>.</summary>
+    public bool HoldsFragments { get; set; }
 
     /// <summary>a0's MAC: the source of every replayed frame.</summary>
     public ulong SenderMac { get; private set; }
@@ -139,6 +147,47 @@ internal sealed class ParityTopology : IDisposable
 
         SenderMac = ReadMac(SenderNamespace, "a0");
         RouterMac = ReadMac(RouterNamespace, "b0");
+    }
+
+    /// <summary>Writes a settings profile's per-namespace sysctls into B (nothing global).</summary>
+    public void Apply(SettingsProfile profile)
+    {
+        Sysctl(RouterNamespace, [.. profile.Assignments]);
+        _settings = null;
+    }
+
+    /// <summary>
+    /// The settings B's conntrack runs with, read back from its /proc/sys/net/netfilter: what the
+    /// engine is given, so a sysctl the kernel refused or rounded cannot reach the engine unnoticed.
+    /// </summary>
+    public ConntrackSettings ReadSettings() => (_settings ??= ReadSettingsFromRouter()).Clone();
+
+    private ConntrackSettings ReadSettingsFromRouter()
+    {
+        var values = new List<(string Name, string Value, string Source)>();
+        foreach (string line in InRouter("sysctl", "net.netfilter").Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+                continue;
+            string name = line[..eq].Trim()["net.netfilter.".Length..];
+            if (ConntrackSettings.IsModelled(name))
+                values.Add((name, line[(eq + 1)..].Trim(), $"{RouterNamespace}: net.netfilter.{name}"));
+        }
+        return SettingsLoader.FromValues(values);
+    }
+
+    /// <summary>
+    /// Empties B's table between two rows that share the topology (its counters only ever grow, so
+    /// rows compare their increase). Fragments waiting for reassembly cannot be flushed: a row that
+    /// sent fragments leaves its topology to be rebuilt.
+    /// </summary>
+    public void Flush()
+    {
+        InRouter("conntrack", "-F");
+        string left = InRouter("cat", "/proc/net/nf_conntrack").Stdout;
+        if (left.Trim().Length > 0)
+            throw new InvalidOperationException($"conntrack -F left entries in {RouterNamespace}:\n{left}");
     }
 
     /// <summary>Runs a program inside B.</summary>

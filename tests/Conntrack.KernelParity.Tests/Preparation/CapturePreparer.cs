@@ -19,7 +19,7 @@ internal static class CapturePreparer
     public static PreparedCapture Prepare(string source, string destination, ulong senderMac, ulong routerMac, ReplayTiming timing, int maxPackets = int.MaxValue)
     {
         var skipped = new Dictionary<PacketSkip, List<long>>();
-        int written = 0, hopLimitsRaised = 0, checksumsRepaired = 0, untagged = 0, readdressed = 0;
+        int written = 0, hopLimitsRaised = 0, checksumsRepaired = 0, untagged = 0, readdressed = 0, fragments = 0;
         long first = 0, last = 0, sourceFirst = 0;
         byte[] packet = new byte[70_000];
         byte[] frame = new byte[packet.Length + EthernetHeaderLength];
@@ -68,6 +68,8 @@ internal static class CapturePreparer
             bool ipv4 = copy[0] >> 4 == 4;
             if (ipv4 && HeaderSum(copy) != 0xFFFF)
                 checksumsRepaired++;
+            if (IsFragment(copy))
+                fragments++;
             if (RaiseHopLimit(copy))
                 hopLimitsRaised++;
             if (ipv4)
@@ -115,7 +117,14 @@ internal static class CapturePreparer
             VlanTagsRemoved = untagged,
             LoopbackReaddressed = readdressed,
             AddressMap = loopback.Mapping,
+            Fragments = fragments,
         };
+    }
+
+    private static bool IsFragment(ReadOnlySpan<byte> ip)
+    {
+        PacketParser.Parse(ip, 0, out var info);
+        return info.Status == ParseStatus.Fragment || info.FirstFragment || info.HasFragmentHeader;
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using System.Text;
 namespace Conntrack.KernelParity.Tests.Preparation;
 
 /// <summary>A capture rewritten for replay into B: Ethernet frames to b0, on the timeline both sides use.</summary>
-internal sealed class PreparedCapture
+internal sealed record PreparedCapture
 {
     private const int ListedPacketNumbers = 12;
 
@@ -35,6 +35,9 @@ internal sealed class PreparedCapture
 
     /// <summary>The loopback addresses replaced, "old→new".</summary>
     public IReadOnlyList<string> AddressMap { get; init; } = [];
+
+    /// <summary>Frames that are IP fragments (IPv4 MF or offset, an IPv6 fragment header).</summary>
+    public int Fragments { get; init; }
 
     public int SkippedCount => Skipped.Values.Sum(l => l.Count);
 

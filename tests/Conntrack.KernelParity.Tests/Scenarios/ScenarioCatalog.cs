@@ -15,7 +15,8 @@ internal static class ScenarioCatalog
             .Concat(IcmpScenarios.All())
             .Concat(OtherProtocolScenarios.All())
             .Concat(FragmentScenarios.All())
-            .Concat(VlanScenarios.All());
+            .Concat(VlanScenarios.All())
+            .Concat(SettingsSensitiveScenarios.All());
         var byName = new Dictionary<string, Scenario>(StringComparer.Ordinal);
         foreach (var scenario in all)
         {

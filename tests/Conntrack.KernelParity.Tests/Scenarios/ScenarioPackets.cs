@@ -19,7 +19,7 @@ internal static class ScenarioPackets
 
     public static byte[] Udp(ScenarioHost src, ScenarioHost dst, ushort sport, ushort dport, int payload = 32)
     {
-        Span<byte> buffer = stackalloc byte[MaxPacket];
+        Span<byte> buffer = payload + 64 <= MaxPacket ? stackalloc byte[MaxPacket] : new byte[payload + 64];
         byte[] data = Payloads.Letters(payload);
         int n = src.IsIpv6
             ? PacketBuilder.Udp6(buffer, src.Bytes, dst.Bytes, sport, dport, data)

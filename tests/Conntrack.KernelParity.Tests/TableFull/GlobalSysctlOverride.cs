@@ -6,10 +6,11 @@ using System.Runtime.InteropServices;
 namespace Conntrack.KernelParity.Tests.TableFull;
 
 /// <summary>
-/// Lowers the host's <c>net.netfilter.nf_conntrack_max</c> for the few seconds of a table-full replay
-/// and always puts the old value back. The sysctl is global and writable only in the initial
-/// namespace, while the limit applies to every namespace's table (B's included), so the window is
-/// kept as short as possible and guarded several ways:
+/// Changes one of the host's global conntrack sysctls — <c>net.netfilter.nf_conntrack_max</c>, or
+/// <c>nf_conntrack_buckets</c> (the one hash table every namespace shares) — for the few seconds of a
+/// table-full replay and always puts the old value back. Both are writable only in the initial
+/// namespace and apply to every namespace's table (B's included), so the window is kept as short as
+/// possible and guarded several ways, each sysctl with its own lock and marker:
 /// <list type="bullet">
 /// <item>Dispose (a finally) and <see cref="Restore"/> (called as soon as the replay has been sent);</item>
 /// <item>process exit and SIGINT / SIGTERM / SIGHUP / SIGQUIT handlers;</item>
@@ -23,52 +24,62 @@ namespace Conntrack.KernelParity.Tests.TableFull;
 /// changes (the second would otherwise take the first one's 200 for the original).</item>
 /// </list>
 /// </summary>
-internal sealed class ConntrackMaxOverride : IDisposable
+internal sealed class GlobalSysctlOverride : IDisposable
 {
-    private const string Sysctl = "/proc/sys/net/netfilter/nf_conntrack_max";
-    private static readonly string LockPath = Path.Combine(Path.GetTempPath(), "ctp-nf_conntrack_max.lock");
-    private static readonly string MarkerPath = Path.Combine(Path.GetTempPath(), "ctp-nf_conntrack_max.original");
+    public const string Max = "nf_conntrack_max";
+    public const string Buckets = "nf_conntrack_buckets";
+    private static readonly string[] Names = [Max, Buckets];
     private static readonly TimeSpan LockWait = TimeSpan.FromMinutes(2);
 
     private static readonly Lock Gate = new();
-    private static ConntrackMaxOverride? _active;
+    private static readonly List<GlobalSysctlOverride> Active = [];
     private static bool _handlersInstalled;
     private static readonly List<PosixSignalRegistration> Signals = [];
 
     private readonly FileStream _lock;
+    private readonly string _name;
     private bool _restored;
 
     public long Original { get; }
     public long Value { get; }
 
-    private ConntrackMaxOverride(FileStream held, long original, long value)
+    private GlobalSysctlOverride(string name, FileStream held, long original, long value)
     {
+        _name = name;
         _lock = held;
         Original = original;
         Value = value;
     }
 
-    /// <summary>Sets nf_conntrack_max to <paramref name="value"/> until <see cref="Restore"/> or Dispose.</summary>
-    public static ConntrackMaxOverride Set(long value)
+    private static string SysctlPath(string name) => "/proc/sys/net/netfilter/" + name;
+
+    private static string LockPath(string name) => Path.Combine(Path.GetTempPath(), $"ctp-{name}.lock");
+
+    private static string MarkerPath(string name) => Path.Combine(Path.GetTempPath(), $"ctp-{name}.original");
+
+    /// <summary>Sets <paramref name="name"/> (<see cref="Max"/> or <see cref="Buckets"/>) to <paramref name="value"/> until <see cref="Restore"/> or Dispose.</summary>
+    public static GlobalSysctlOverride Set(string name, long value)
     {
+        if (!Names.Contains(name))
+            throw new ArgumentException($"{name} is not a global sysctl this harness may change", nameof(name));
         InstallHandlers();
-        var held = AcquireLock();
+        var held = AcquireLock(name);
         try
         {
-            RestoreFromMarker();
-            long original = Read();
+            RestoreFromMarker(name);
+            long original = Read(name);
             // The marker first (and flushed), then the change: a kill between the two leaves a
             // marker naming the value that is still in place, which is harmless.
-            using (var marker = new FileStream(MarkerPath, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var marker = new FileStream(MarkerPath(name), FileMode.Create, FileAccess.Write, FileShare.None))
             {
                 marker.Write(System.Text.Encoding.ASCII.GetBytes(original.ToString(CultureInfo.InvariantCulture) + "\n"));
                 marker.Flush(flushToDisk: true);
             }
-            var change = new ConntrackMaxOverride(held, original, value);
+            var change = new GlobalSysctlOverride(name, held, original, value);
             lock (Gate)
-                _active = change;
-            StartWatchdog();
-            Write(value);
+                Active.Add(change);
+            StartWatchdog(name);
+            Write(name, value);
             return change;
         }
         catch
@@ -85,11 +96,10 @@ internal sealed class ConntrackMaxOverride : IDisposable
         {
             if (_restored)
                 return;
-            Write(Original);
-            File.Delete(MarkerPath);
+            Write(_name, Original);
+            File.Delete(MarkerPath(_name));
             _restored = true;
-            if (ReferenceEquals(_active, this))
-                _active = null;
+            Active.Remove(this);
         }
     }
 
@@ -106,51 +116,50 @@ internal sealed class ConntrackMaxOverride : IDisposable
     }
 
     /// <summary>The current value.</summary>
-    public static long Read() => long.Parse(File.ReadAllText(Sysctl).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
+    public static long Read(string name) => long.Parse(File.ReadAllText(SysctlPath(name)).Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Puts back a value a killed run left changed (its marker file is still there and no live
-    /// process holds the lock). Returns the value restored, or null when there was nothing to do.
+    /// Puts back every value a killed run left changed (its marker file is still there and no live
+    /// process holds the lock).
     /// </summary>
-    public static long? RestoreAbandoned()
+    public static void RestoreAbandoned()
     {
-        if (!File.Exists(MarkerPath))
-            return null;
-        FileStream held;
-        try
+        foreach (string name in Names)
         {
-            held = new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            if (!File.Exists(MarkerPath(name)))
+                continue;
+            FileStream held;
+            try
+            {
+                held = new FileStream(LockPath(name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException)
+            {
+                continue; // a live run holds the window; it restores its own value
+            }
+            using (held)
+                RestoreFromMarker(name);
         }
-        catch (IOException)
-        {
-            return null; // a live run holds the window; it restores its own value
-        }
-        using (held)
-            return RestoreFromMarker();
     }
 
-    private static long? RestoreFromMarker()
+    private static void RestoreFromMarker(string name)
     {
-        if (!File.Exists(MarkerPath))
-            return null;
-        string text = File.ReadAllText(MarkerPath).Trim();
-        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long original) || original < 0)
-        {
-            File.Delete(MarkerPath);
-            return null;
-        }
-        Write(original);
-        File.Delete(MarkerPath);
-        return original;
+        string marker = MarkerPath(name);
+        if (!File.Exists(marker))
+            return;
+        string text = File.ReadAllText(marker).Trim();
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long original) && original >= 0)
+            Write(name, original);
+        File.Delete(marker);
     }
 
     /// <summary>
-    /// Holds the lock and changes nothing: until disposed, no test process of this harness changes
-    /// nf_conntrack_max, so a test that reads it once may rely on it (waits as <see cref="Set"/> does).
+    /// Holds the lock of <paramref name="name"/> and changes nothing: until disposed, no test process of
+    /// this harness changes that sysctl, so a test that reads it once may rely on it (waits as <see cref="Set"/> does).
     /// </summary>
-    public static IDisposable KeepUnchanged() => AcquireLock();
+    public static IDisposable KeepUnchanged(string name) => AcquireLock(name);
 
-    private static FileStream AcquireLock()
+    private static FileStream AcquireLock(string name)
     {
         var deadline = DateTime.UtcNow + LockWait;
         while (true)
@@ -158,7 +167,7 @@ internal sealed class ConntrackMaxOverride : IDisposable
             try
             {
                 // FileShare.None takes an exclusive flock on Linux; the kernel drops it when the process dies.
-                return new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(LockPath(name), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {
@@ -168,20 +177,21 @@ internal sealed class ConntrackMaxOverride : IDisposable
     }
 
     /// <summary>Writes the sysctl file directly (no child process: this also runs from signal handlers).</summary>
-    private static void Write(long value) => File.WriteAllText(Sysctl, value.ToString(CultureInfo.InvariantCulture) + "\n");
+    private static void Write(string name, long value) => File.WriteAllText(SysctlPath(name), value.ToString(CultureInfo.InvariantCulture) + "\n");
 
     /// <summary>
     /// A detached shell that blocks on the lock this process holds; when it gets it (this process let go,
     /// or died) it restores from the marker if the marker is still there. After a normal restore the
     /// marker is gone and it just exits. Best effort: without flock/setsid there is no watchdog.
     /// </summary>
-    private static void StartWatchdog()
+    private static void StartWatchdog(string name)
     {
         if (Shell.Find("setsid") is not { } setsid || Shell.Find("flock") is null)
             return;
-        string script = $"if [ -f '{MarkerPath}' ]; then v=$(cat '{MarkerPath}') && [ -n \"$v\" ] && echo \"$v\" > {Sysctl} && rm -f '{MarkerPath}'; fi";
+        string marker = MarkerPath(name);
+        string script = $"if [ -f '{marker}' ]; then v=$(cat '{marker}') && [ -n \"$v\" ] && echo \"$v\" > {SysctlPath(name)} && rm -f '{marker}'; fi";
         var start = new ProcessStartInfo(setsid) { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in new[] { "flock", LockPath, "sh", "-c", script })
+        foreach (string a in new[] { "flock", LockPath(name), "sh", "-c", script })
             start.ArgumentList.Add(a);
         try
         {
@@ -210,16 +220,19 @@ internal sealed class ConntrackMaxOverride : IDisposable
 
     private static void RestoreActive()
     {
-        ConntrackMaxOverride? active;
+        GlobalSysctlOverride[] active;
         lock (Gate)
-            active = _active;
-        try
+            active = [.. Active];
+        foreach (var change in active)
         {
-            active?.Restore();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing more can be done while the process goes down; the marker file remains for the next run.
+            try
+            {
+                change.Restore();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Nothing more can be done while the process goes down; the marker file remains for the next run.
+            }
         }
     }
 }
