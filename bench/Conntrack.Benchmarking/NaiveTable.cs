@@ -19,6 +19,13 @@ public sealed class NaiveTable
         return new NaiveTable(table);
     }
 
+    /// <summary>An empty naive table sized for <paramref name="flows"/> connections.</summary>
+    public static NaiveTable Empty(int flows) =>
+        new(new DictionaryConntrackTable(new ConntrackSettings { Checksum = false, Max = 0 }, flows));
+
+    /// <summary>Tracks one IP packet; false when it was invalid or dropped.</summary>
+    public bool Process(ReadOnlySpan<byte> ipPacket, long now) => _table.Process(ipPacket, now);
+
     /// <summary>Runs packets round-robin like <see cref="Workloads.Run"/>.</summary>
     public int Run(PacketArena arena, long packets, ref long now)
     {

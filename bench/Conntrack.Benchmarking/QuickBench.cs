@@ -20,14 +20,29 @@ public static class QuickBench
 
     private const long Second = Workloads.Second;
 
-    public static BenchmarkFigures Run(int largeFlows = 1_000_000, Action<string>? progress = null)
+    /// <summary>Connections of the largest random-lookup table, run only when asked (it needs about 2.5 GB with its baseline).</summary>
+    public const int HugeFlows = 10_000_000;
+
+    public static BenchmarkFigures Run(int largeFlows = 1_000_000, Action<string>? progress = null, bool huge = false)
     {
         var settings = new ConntrackSettings { Checksum = false };
         var (load, timesBefore) = MachineLoad.Read();
 
-        progress?.Invoke("hit path, 10k flows");
+        progress?.Invoke("UDP, random connections, 10k");
+        var udp10k = UdpRandom(10_000, packets: 8_000_000, insertRuns: 1);
+        // Before anything else holds much memory, so the resident-memory figure is the table's.
+        progress?.Invoke($"UDP, random connections, {largeFlows:N0} (inserts, resident memory)");
+        var udp1m = UdpRandom(largeFlows, packets: 4_000_000, insertRuns: Runs);
+        UdpFigures? udp10m = null;
+        if (huge)
+        {
+            progress?.Invoke($"UDP, random connections, {HugeFlows:N0}");
+            udp10m = UdpRandom(HugeFlows, packets: 4_000_000, insertRuns: 1);
+        }
+        progress?.Invoke("hit path, 10k flows (creation order)");
         var (hit10k, _, _) = HitPath(10_000, packets: 8_000_000);
-        progress?.Invoke($"hit path, {largeFlows:N0} flows");
+        var (baseline10k, _) = BaselineHitPath(10_000, packets: 2_000_000);
+        progress?.Invoke($"hit path, {largeFlows:N0} flows (creation order)");
         var (hit1m, bytesPerFlow, allocated) = HitPath(largeFlows, packets: 4_000_000);
         progress?.Invoke("naive baseline, same flows");
         var (baseline, baselineBytes) = BaselineHitPath(largeFlows, packets: 2_000_000);
@@ -41,7 +56,11 @@ public static class QuickBench
         return new BenchmarkFigures
         {
             Warnings = MachineLoad.Warnings(load, Environment.ProcessorCount, timesBefore, timesAfter),
+            UdpRandom10k = udp10k,
+            UdpRandom1m = udp1m,
+            UdpRandom10m = udp10m,
             Hit10kMpps = hit10k,
+            BaselineHit10kMpps = baseline10k,
             Hit1mMpps = hit1m,
             BytesPerFlow = bytesPerFlow,
             AllocatedBytesPerPacket = allocated,
@@ -94,6 +113,65 @@ public static class QuickBench
         });
         return (mpps, (double)memory / flows);
     }
+
+    /// <summary>
+    /// The UDP workload (<see cref="UdpRandomWorkload"/>) on this table and on the naive
+    /// one, in the same process: inserts (the first run's table is kept, and its resident memory
+    /// measured), then random lookups.
+    /// </summary>
+    private static UdpFigures UdpRandom(int flows, long packets, int insertRuns)
+    {
+        var workload = new UdpRandomWorkload(flows);
+        long now = Second;
+        // Both tables are filled and measured while the other lives, so neither reuses memory
+        // the other freed (which would hide it from the resident figure).
+        GC.Collect();
+        long? before = ResidentMemory.Read();
+        var table = new ConntrackTable(Workloads.Sized(flows));
+        var inserts = new List<double> { TimeInserts(() => workload.Insert(table, now), flows) };
+        double rssPerFlow = RssPerFlow(before, flows);
+        long? naiveBefore = ResidentMemory.Read();
+        var naive = NaiveTable.Empty(flows);
+        double naiveInsert = TimeInserts(() => workload.Insert(naive, now), flows);
+        double naiveRss = RssPerFlow(naiveBefore, flows);
+
+        var lookups = TimedLookups(n => workload.Lookups(table, n, now), packets);
+        var naiveLookups = TimedLookups(n => workload.Lookups(naive, n, now), packets / 2);
+        GC.KeepAlive(naive);
+        table = null;
+        naive = null;
+        for (int run = 1; run < insertRuns; run++)
+        {
+            GC.Collect();
+            var fresh = new ConntrackTable(Workloads.Sized(flows));
+            inserts.Add(TimeInserts(() => workload.Insert(fresh, now), flows));
+        }
+        return new UdpFigures(lookups, naiveLookups, Spread.Of(inserts), naiveInsert, rssPerFlow, naiveRss);
+    }
+
+    /// <summary>Millions of connections created per second.</summary>
+    private static double TimeInserts(Func<int> insert, int flows)
+    {
+        var watch = Stopwatch.StartNew();
+        int made = insert();
+        if (made != flows)
+            throw new InvalidOperationException($"{made} of {flows} inserts made an entry");
+        return flows / watch.Elapsed.TotalSeconds / 1e6;
+    }
+
+    private static Spread TimedLookups(Func<long, int> lookups, long packets)
+    {
+        lookups(packets / 10);
+        return Timed(() =>
+        {
+            var watch = Stopwatch.StartNew();
+            lookups(packets);
+            return packets / watch.Elapsed.TotalSeconds / 1e6;
+        });
+    }
+
+    private static double RssPerFlow(long? before, int flows) =>
+        before is long b && ResidentMemory.Read() is long after ? (double)(after - b) / flows : double.NaN;
 
     /// <summary>
     /// Whole connections (SYN, SYN/ACK, ACK, FIN, FIN, ACK), the same tuples reused after they

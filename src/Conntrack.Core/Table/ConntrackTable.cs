@@ -131,15 +131,28 @@ public sealed partial class ConntrackTable
     /// <summary>Hash buckets after the kernel's rounding.</summary>
     public int BucketCount => _bucketCount;
 
-    /// <summary>Slots allocated for entries so far (grows to about <see cref="Max"/>).</summary>
-    public int Capacity => _entries.Length;
+    /// <summary>
+    /// Entry slots in use so far: one past the highest slot any entry has taken (grows to about
+    /// <see cref="Max"/>). The array behind them is reserved at its final length, but only the
+    /// slots entries have written occupy memory.
+    /// </summary>
+    public int Capacity
+    {
+        get
+        {
+            int extent = 0;
+            foreach (var partition in _partitions)
+                extent = Math.Max(extent, partition.SlotExtent);
+            return extent;
+        }
+    }
 
     /// <summary>Bytes this table holds per entry slot: the entry (with its chain links), and counters when accounting is on.</summary>
     public static int BytesPerEntry(bool accounting) =>
         Unsafe.SizeOf<Entry>() + (accounting ? Unsafe.SizeOf<EntryCounters>() : 0);
 
     /// <summary>Bytes held by the table now: slots, links, counters and bucket heads.</summary>
-    public long MemoryBytes => ((long)_entries.Length * BytesPerEntry(_accounting)) + ((long)_bucketCount * sizeof(int));
+    public long MemoryBytes => ((long)Capacity * BytesPerEntry(_accounting)) + ((long)_bucketCount * sizeof(int));
 
     /// <summary>The kernel's counters, summed over partitions as the kernel sums them over CPUs.</summary>
     public ConntrackStatistics Statistics
@@ -378,6 +391,7 @@ public sealed partial class ConntrackTable
     private void TrackRun(ReadOnlySpan<byte> data, Span<PacketWork> work, ReadOnlySpan<int> order, long ordinalBase, bool coupled)
     {
         int total = coupled ? Count : 0;
+        var view = new TableView(_max, _allocationLimit, coupled);
         for (int k = 0; k < Math.Min(PrefetchGroup, order.Length); k++)
             PrefetchBucket(work[order[k]]);
         for (int group = 0; group < order.Length; group += PrefetchGroup)
@@ -396,7 +410,8 @@ public sealed partial class ConntrackTable
                 ref var w = ref work[index];
                 var partition = _partitions[w.Partition];
                 int before = partition.Count;
-                var view = new TableView(_max, _allocationLimit, total - before, coupled);
+                if (coupled)
+                    view.EntriesElsewhere = total - before;
                 w.Verdict = partition.Track(w.Info, data.Slice(w.Offset, w.Length), w.Timestamp, w.Bucket, ordinalBase + index, view, w.Hook);
                 w.CountDelta = partition.Count - before;
                 if (coupled)
@@ -496,7 +511,7 @@ public sealed partial class ConntrackTable
         if (now >= _gcNextRun)
             Collect(now);
         var partition = _partitions[PartitionOf(p)];
-        var view = new TableView(_max, _allocationLimit, Count - partition.Count, checksLimits: true);
+        var view = new TableView(_max, _allocationLimit, checksLimits: true) { EntriesElsewhere = Count - partition.Count };
         var verdict = partition.Track(p, ipPacket, now, -1, ordinal, view, hook);
         AdoptArraysOf(partition);
         return verdict;
@@ -554,7 +569,9 @@ public sealed partial class ConntrackTable
         // Sort (id, slot) keys rather than the views: creation order without moving 150-byte structs.
         var keys = new ulong[Count];
         int live = 0;
-        for (int slot = 0; slot < _entries.Length; slot++)
+        // Slots past the extent were never written: reading them would only map pages for nothing.
+        int extent = Capacity;
+        for (int slot = 0; slot < extent; slot++)
         {
             ref var entry = ref _entries[slot];
             if ((entry.Status & EntryStatus.Confirmed) != 0 && (includeExpired || entry.RemainingNanos(tick) > 0))

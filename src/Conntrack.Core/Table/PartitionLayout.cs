@@ -20,9 +20,13 @@ internal static class PartitionLayout
         (((fresh / SlotBlock * Partitions) + partition) * SlotBlock) + (fresh % SlotBlock);
 
     /// <summary>
-    /// The array length to grow to for slot <paramref name="minimum"/> − 1. Slots interleave across
-    /// partitions, so a partition holding more than its share needs slots beyond <c>max</c>: the
-    /// array first stops a little above <c>max</c>, and goes further only when a partition really needs it.
+    /// The array length to grow to for slot <paramref name="minimum"/> − 1. With a limit the array
+    /// goes straight to its final length: a fresh array's pages cost nothing until entries are
+    /// written to them, while growing by doubling would leave every smaller array behind on the
+    /// large-object heap (twice the table's memory resident). Slots interleave across partitions,
+    /// so a partition holding more than its share needs slots beyond <c>max</c>: the array first
+    /// stops a little above <c>max</c>, and goes further only when a partition really needs it.
+    /// Without a limit it doubles.
     /// </summary>
     public static int GrownCapacity(int current, int minimum, int max)
     {
@@ -31,7 +35,7 @@ internal static class PartitionLayout
         {
             long soft = max + (max / 128) + (Partitions * SlotBlock * 2);
             long hard = ((long)max + SlotBlock) * Partitions;
-            capacity = Math.Max(Math.Min(capacity, minimum <= soft ? soft : hard), minimum);
+            capacity = Math.Max(minimum <= soft ? soft : Math.Min(capacity, hard), minimum);
         }
         return (int)Math.Min(capacity, Array.MaxLength);
     }

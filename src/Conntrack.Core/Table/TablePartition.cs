@@ -107,6 +107,9 @@ internal sealed class TablePartition
     /// <summary>Entries keep 32-bit ticks from <paramref name="epoch"/>, the table's first packet.</summary>
     public void StartClock(long epoch) => _epoch = epoch;
 
+    /// <summary>One past the highest slot this partition has ever used (0 when none): the part of the array its entries have written.</summary>
+    public int SlotExtent => _fresh == 0 ? 0 : PartitionLayout.SlotOf(_index, _fresh - 1) + 1;
+
     /// <summary>The array length that lets this partition create <paramref name="entries"/> more entries without growing it.</summary>
     public int CapacityFor(int entries)
     {
