@@ -19,14 +19,18 @@ internal static class PartitionLayout
     public static int SlotOf(int partition, int fresh) =>
         (((fresh / SlotBlock * Partitions) + partition) * SlotBlock) + (fresh % SlotBlock);
 
+    /// <summary>Slots from which a limited table's array stops doubling and goes to its final length.</summary>
+    public const int ReserveFrom = 8192;
+
     /// <summary>
-    /// The array length to grow to for slot <paramref name="minimum"/> − 1. With a limit the array
-    /// goes straight to its final length: a fresh array's pages cost nothing until entries are
-    /// written to them, while growing by doubling would leave every smaller array behind on the
-    /// large-object heap (twice the table's memory resident). Slots interleave across partitions,
-    /// so a partition holding more than its share needs slots beyond <c>max</c>: the array first
-    /// stops a little above <c>max</c>, and goes further only when a partition really needs it.
-    /// Without a limit it doubles.
+    /// The array length to grow to for slot <paramref name="minimum"/> − 1. With a limit, a small
+    /// array doubles (so small tables stay small), and from <see cref="ReserveFrom"/> slots goes
+    /// straight to its final length: a fresh array's pages cost nothing until entries are written
+    /// to them, while doubling all the way would leave every outgrown array on the large-object
+    /// heap (twice the table's memory resident; here under 2 MB). Slots interleave across
+    /// partitions, so a partition holding more than its share needs slots beyond <c>max</c>: the
+    /// array first stops a little above <c>max</c>, and goes further only when a partition really
+    /// needs it. Without a limit it doubles.
     /// </summary>
     public static int GrownCapacity(int current, int minimum, int max)
     {
@@ -35,7 +39,10 @@ internal static class PartitionLayout
         {
             long soft = max + (max / 128) + (Partitions * SlotBlock * 2);
             long hard = ((long)max + SlotBlock) * Partitions;
-            capacity = Math.Max(minimum <= soft ? soft : Math.Min(capacity, hard), minimum);
+            capacity = minimum > soft ? Math.Min(capacity, hard)
+                : current >= ReserveFrom ? soft
+                : Math.Min(capacity, soft);
+            capacity = Math.Max(capacity, minimum);
         }
         return (int)Math.Min(capacity, Array.MaxLength);
     }
