@@ -29,6 +29,13 @@ public sealed class ReplayResult
     public int PeakEntries { get; init; }
     public long PeakTimestamp { get; init; }
 
+    /// <summary>
+    /// The engine's memory at the peak: a slot per entry and the bucket heads. Which slots a run
+    /// actually wrote depends on when partitions reuse freed ones, which differs between runs of
+    /// the same capture; this figure does not.
+    /// </summary>
+    public long EngineBytesAtPeak(bool accounting) => ConntrackTable.MemoryBytesFor(PeakEntries, Table.BucketCount, accounting);
+
     /// <summary>Packets by the ct state a firewall would have seen.</summary>
     public required IReadOnlyDictionary<string, long> PacketsByState { get; init; }
     public long DroppedPackets { get; init; }

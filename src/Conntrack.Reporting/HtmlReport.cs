@@ -49,11 +49,11 @@ public static class HtmlReport
             w.WriteString("verdict", VerdictText.Json(verdict));
             w.WriteString("verdict_words", VerdictText.Words(verdict));
             w.WriteStartObject("engine");
-            w.WriteNumber("entry_slots", r.Table.Capacity);
-            w.WriteNumber("bytes_per_slot", ConntrackTable.BytesPerEntry(settings.Accounting));
+            w.WriteNumber("peak_entries", r.PeakEntries);
+            w.WriteNumber("bytes_per_entry", ConntrackTable.BytesPerEntry(settings.Accounting));
             w.WriteNumber("bucket_heads", r.Table.BucketCount);
             w.WriteNumber("bytes_per_bucket_head", sizeof(int));
-            w.WriteNumber("bytes", r.Table.MemoryBytes);
+            w.WriteNumber("bytes", r.EngineBytesAtPeak(settings.Accounting));
             w.WriteEndObject();
             if (plan is { HasTraffic: true })
                 WritePlan(w, plan, settings);

@@ -91,7 +91,7 @@ public static class ReplayJson
         w.WriteStartObject("table");
         w.WriteNumber("nf_conntrack_max", r.Table.Max);
         w.WriteNumber("nf_conntrack_buckets", r.Table.BucketCount);
-        w.WriteNumber("engine_bytes", r.Table.MemoryBytes);
+        w.WriteNumber("engine_bytes", r.EngineBytesAtPeak(settings.Accounting));
         w.WriteNumber("engine_bytes_per_entry", ConntrackTable.BytesPerEntry(settings.Accounting));
         w.WriteEndObject();
     }
@@ -106,7 +106,7 @@ public static class ReplayJson
         if (r.Table.Max > 0)
             WriteMemory(w, $"kernel with a full table ({profile.Name})", atMax.TotalBytes);
         WriteMemory(w, "kernel bucket array", atPeak.BucketBytes);
-        WriteMemory(w, "engine, this run", r.Table.MemoryBytes);
+        WriteMemory(w, "engine at the peak", r.EngineBytesAtPeak(settings.Accounting));
         w.WriteEndArray();
     }
 

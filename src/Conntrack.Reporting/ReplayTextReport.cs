@@ -53,8 +53,7 @@ public static class ReplayTextReport
             ? $", {Bytes(ConntrackMemoryModel.Estimate(r.Table.Max, r.Table.BucketCount, profile, extensions).TotalBytes)} with a full table"
             : "";
         overview.AddRow("Kernel memory", $"{Bytes(kernelPeak.TotalBytes)} at the peak: {Count(kernelPeak.Slabs, "slab")} of {Markup.Escape(profile.Name)} entries + {Count(kernelPeak.Buckets, "bucket")}{kernelFull}");
-        // The simulator's own arrays, which grow by doubling: every allocated slot is counted, used or not.
-        overview.AddRow("Engine memory", $"{Bytes(r.Table.MemoryBytes)} = {Count(r.Table.Capacity, "entry slot")} allocated × {ConntrackTable.BytesPerEntry(settings.Accounting)} B + {Count(r.Table.BucketCount, "bucket head")} × 4 B");
+        overview.AddRow("Engine memory", $"{Bytes(r.EngineBytesAtPeak(settings.Accounting))} at the peak = {N(r.PeakEntries)} {(r.PeakEntries == 1 ? "entry" : "entries")} × {ConntrackTable.BytesPerEntry(settings.Accounting)} B + {Count(r.Table.BucketCount, "bucket head")} × 4 B");
         var changed = settings.Changed().Select(c => $"{c.Name}={c.Value}").ToList();
         if (changed.Count > 0)
             overview.AddRow("Settings", Markup.Escape(string.Join(", ", changed)));

@@ -18,8 +18,8 @@ public class ReplayTextReportTests
         Assert.StartsWith("── ctnet replay demo scenario, seed 1 · pcap ──", lines[0], StringComparison.Ordinal);
         // Grids are not padded out to the console width.
         Assert.DoesNotContain(lines, l => l.EndsWith(' '));
-        // 4,096 slots × 120 B + 2,048 heads × 4 B = 491,520 + 8,192 B = 488 KiB.
-        Assert.Contains("Engine memory  488 KiB = 4,096 entry slots allocated × 120 B + 2,048 bucket heads × 4 B", lines);
+        // 2,048 entries × 120 B + 2,048 heads × 4 B = 245,760 + 8,192 B = 248 KiB.
+        Assert.Contains("Engine memory  248 KiB at the peak = 2,048 entries × 120 B + 2,048 bucket heads × 4 B", lines);
         Assert.Contains(lines, l => l.StartsWith("Kernel memory  528 KiB at the peak: 128 slabs of linux-6.18-x86_64 entries + 2,048 buckets, 528 KiB", StringComparison.Ordinal));
         Assert.Contains(lines, l => Regex.IsMatch(l, @"^Peak           2,048 entries at \+\d+\.\d{3} s, 2026-11-01T12:00:\d\d\.\d{6}Z, 100\.0 % of max$"));
         Assert.Contains("Capture span   2026-11-01T12:00:00.000000Z → 2026-11-01T12:00:59.998722Z (59.999 s)", lines);

@@ -71,7 +71,7 @@ public partial class ReportTests
             Assert.DoesNotContain(" bytes", memory, StringComparison.Ordinal);
             Assert.Equal(1, Regex.Count(memory, "engine"));
             Assert.Contains("<div>kernel at the peak (linux-6.18-x86_64) = with a full table (linux-6.18-x86_64)</div><div>528 KiB</div>", memory, StringComparison.Ordinal);
-            Assert.Contains("<div>engine, this run</div><div>488 KiB = 4,096 entry slots allocated × 120 B + 2,048 bucket heads × 4 B</div>", memory, StringComparison.Ordinal);
+            Assert.Contains("<div>engine at the peak</div><div>248 KiB = 2,048 entries × 120 B + 2,048 bucket heads × 4 B</div>", memory, StringComparison.Ordinal);
             Assert.Contains("nf_conntrack_tcp_timeout_time_wait = 120 s", dom, StringComparison.Ordinal);
             Assert.Contains("Which timeout keeps it full (entry-seconds)", dom, StringComparison.Ordinal);
         }

@@ -152,7 +152,11 @@ public sealed partial class ConntrackTable
         Unsafe.SizeOf<Entry>() + (accounting ? Unsafe.SizeOf<EntryCounters>() : 0);
 
     /// <summary>Bytes held by the table now: slots, links, counters and bucket heads.</summary>
-    public long MemoryBytes => ((long)Capacity * BytesPerEntry(_accounting)) + ((long)_bucketCount * sizeof(int));
+    public long MemoryBytes => MemoryBytesFor(Capacity, _bucketCount, _accounting);
+
+    /// <summary>Bytes a table holding <paramref name="entries"/> in as many slots needs, with its bucket heads.</summary>
+    public static long MemoryBytesFor(long entries, int buckets, bool accounting) =>
+        (entries * BytesPerEntry(accounting)) + ((long)buckets * sizeof(int));
 
     /// <summary>The kernel's counters, summed over partitions as the kernel sums them over CPUs.</summary>
     public ConntrackStatistics Statistics
