@@ -10,7 +10,7 @@ namespace Conntrack.Monitor;
 internal sealed class ConntrackMetrics
 {
     private static readonly string[] NetnsLabel = [MetricSet.NetnsLabel];
-    private readonly Func<IEnumerable<WatchState>> _states;
+    private readonly Func<IEnumerable<WatchedNamespace>> _states;
     private readonly bool _labelNodeSeries;
     private readonly MetricSet _metrics = new();
     private readonly ResourceMetrics _resources;
@@ -24,7 +24,7 @@ internal sealed class ConntrackMetrics
 
     /// <param name="states">The watched namespaces at the time of a scrape.</param>
     /// <param name="labelNodeSeries">False for one namespace: node_exporter's series exactly, unlabelled; true: one series per namespace.</param>
-    public ConntrackMetrics(Func<IEnumerable<WatchState>> states, bool labelNodeSeries)
+    public ConntrackMetrics(Func<IEnumerable<WatchedNamespace>> states, bool labelNodeSeries)
     {
         _states = states;
         _labelNodeSeries = labelNodeSeries;

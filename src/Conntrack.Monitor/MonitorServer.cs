@@ -21,7 +21,7 @@ public static class MonitorServer
         ArgumentNullException.ThrowIfNull(started);
         using var host = new HostSources();
         using var watchers = new WatcherSet(options, host);
-        var metrics = new ConntrackMetrics(() => watchers.Select(w => w.State), options.AllNamespaces || options.Namespaces.Count > 1);
+        var metrics = new ConntrackMetrics(() => watchers.Select(w => new WatchedNamespace(w.Label, w.Error, w.Latest)), options.AllNamespaces || options.Namespaces.Count > 1);
         host.Start();
         watchers.Start();
         await using var app = Build(options, watchers, metrics);

@@ -50,9 +50,6 @@ internal sealed class NamespaceWatcher : IDisposable
     /// <summary>Why the watcher is not watching right now (null while it is).</summary>
     public string? Error => _error;
 
-    /// <summary>What /api/state and the exposition read.</summary>
-    public WatchState State => new(Label, _error, _latest);
-
     public void Start() => _thread.Start();
 
     public void Dispose()
