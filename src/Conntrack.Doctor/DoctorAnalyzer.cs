@@ -293,7 +293,7 @@ public static partial class DoctorAnalyzer
         string source;
         if (slab is not null)
         {
-            profile = new MemoryProfile($"host {slab.Name}", $"this host's {slab.Name} cache", new SlabGeometry(slab.ObjectSize, slab.ObjectsPerSlab, slab.PagesPerSlab, host.PageSize));
+            profile = MemoryProfiles.ForHostCache(slab.Name, slab.ObjectSize, slab.ObjectsPerSlab, slab.PagesPerSlab, host.PageSize);
             source = "/proc/slabinfo";
         }
         else if (host.Logs.Banner?.BytesPerConntrack is int bytes && bytes > 0)

@@ -20,10 +20,7 @@ internal readonly record struct NetworkNamespace(long? Inode, bool? Initial)
         bool kernelTagsNetns = logs.Any(f => f.Events.Any(e => e.Kind == LogEventKind.TableFull && e.Value != 0));
         long? inode = Inode;
         bool? initial = Initial;
-        return tag => tag != 0
-            ? inode is long self && tag == self
-            // Untagged: the initial netns on 6.17+; on older kernels (no tags anywhere) any netns.
-            : initial != false || !kernelTagsNetns;
+        return tag => LogNetns.Owns(tag, inode, initial, kernelTagsNetns);
     }
 
     /// <summary>

@@ -9,35 +9,35 @@ namespace Conntrack.Monitor;
 /// </summary>
 internal sealed class ConntrackMetrics
 {
-    private static readonly string[] NetnsLabel = ["netns"];
-    private readonly IReadOnlyList<NamespaceWatcher> _watchers;
+    private static readonly string[] NetnsLabel = [MetricSet.NetnsLabel];
+    private readonly Func<IEnumerable<WatchedNamespace>> _states;
     private readonly bool _labelNodeSeries;
+    private readonly MetricSet _metrics = new();
+    private readonly ResourceMetrics _resources;
+    private readonly HashSet<string> _exported = new(StringComparer.Ordinal);
     private readonly Gauge _entries, _limit;
     private readonly Dictionary<string, Gauge> _nodeStats = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Counter> _cpuStats = new(StringComparer.Ordinal);
-    private readonly MetricFactory _factory;
-    private readonly Gauge _series, _max, _buckets, _bucketBytes, _mirrored, _timeToFull, _resyncSeconds, _up;
+    private readonly Gauge _series, _max, _buckets, _mirrored, _timeToFull, _resyncSeconds, _up;
     private readonly Counter _events, _overruns, _lost, _resyncs;
     private readonly TopGauge _topSources, _topDestinations, _topPorts;
 
-    public ConntrackMetrics(IReadOnlyList<NamespaceWatcher> watchers)
+    /// <param name="states">The watched namespaces at the time of a scrape.</param>
+    /// <param name="labelNodeSeries">False for one namespace: node_exporter's series exactly, unlabelled; true: one series per namespace.</param>
+    public ConntrackMetrics(Func<IEnumerable<WatchedNamespace>> states, bool labelNodeSeries)
     {
-        _watchers = watchers;
-        // One namespace: node_exporter's series exactly, unlabelled. Several: one series per namespace.
-        _labelNodeSeries = watchers.Count > 1;
-        Registry = Metrics.NewCustomRegistry();
-        _factory = Metrics.WithCustomRegistry(Registry);
+        _states = states;
+        _labelNodeSeries = labelNodeSeries;
         string[] nodeLabels = _labelNodeSeries ? NetnsLabel : [];
-        _entries = _factory.CreateGauge(NodeExporterNames.Entries, NodeExporterNames.EntriesHelp, nodeLabels);
-        _limit = _factory.CreateGauge(NodeExporterNames.Limit, NodeExporterNames.LimitHelp, nodeLabels);
+        _entries = Gauge(NodeExporterNames.Entries, NodeExporterNames.EntriesHelp, nodeLabels);
+        _limit = Gauge(NodeExporterNames.Limit, NodeExporterNames.LimitHelp, nodeLabels);
         foreach (var (column, help) in NodeExporterNames.Stats)
-            _nodeStats[column] = _factory.CreateGauge(NodeExporterNames.StatName(column), help, nodeLabels);
+            _nodeStats[column] = Gauge(NodeExporterNames.StatName(column), help, nodeLabels);
 
         _series = Gauge("ctnet_entries", "Entries in the conntrack table by namespace, address family, protocol, state and flags (from the event mirror).", "netns", "l3", "l4", "state", "assured", "unreplied");
         _mirrored = Gauge("ctnet_mirrored_entries", "Entries the event mirror holds (equals the kernel's count when no event is in flight).", "netns");
         _max = Gauge("ctnet_entries_limit", "nf_conntrack_max: the most entries a namespace's table may hold.", "netns");
         _buckets = Gauge("ctnet_buckets", "nf_conntrack_buckets: size of the conntrack hash table.", "netns");
-        _bucketBytes = Gauge("ctnet_memory_buckets_bytes", "Memory of the conntrack hash table's bucket array, in bytes.", "netns");
         _timeToFull = Gauge("ctnet_time_to_full_seconds", "Seconds until the table is full at the growth of the last minute (+Inf when not growing).", "netns");
         _resyncSeconds = Gauge("ctnet_last_resync_duration_seconds", "How long the last dump that resynchronised the mirror took, in seconds.", "netns");
         _up = Gauge("ctnet_watch_up", "1 when the namespace is being watched, 0 when its watcher failed (see /healthz).", "netns");
@@ -49,26 +49,40 @@ internal sealed class ConntrackMetrics
         _topDestinations = new TopGauge(Gauge("ctnet_top_destination_entries", "Entries by original destination address, the largest --top and the rest as \"other\".", "netns", "address"));
         _topPorts = new TopGauge(Gauge("ctnet_top_destination_port_entries", "Entries by protocol/destination port, the largest --top and the rest as \"other\".", "netns", "port"));
         ScrapeDuration = Gauge("ctnet_scrape_duration_seconds", "How long the previous /metrics answer took to build, in seconds.");
+        _resources = new ResourceMetrics(_metrics);
         Registry.AddBeforeCollectCallback(Update);
     }
 
-    public CollectorRegistry Registry { get; }
+    public CollectorRegistry Registry => _metrics.Registry;
 
     public Gauge ScrapeDuration { get; }
 
-    private Gauge Gauge(string name, string help, params string[] labels) => _factory.CreateGauge(name, help, labels);
+    private Gauge Gauge(string name, string help, params string[] labels) => _metrics.Gauge(name, help, labels);
 
-    private Counter Counter(string name, string help, params string[] labels) => _factory.CreateCounter(name, help, labels);
+    private Counter Counter(string name, string help, params string[] labels) => _metrics.Counter(name, help, labels);
 
     private void Update()
     {
-        foreach (var watcher in _watchers)
+        var watched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var state in _states())
         {
-            string ns = watcher.Label;
-            _up.WithLabels(ns).Set(watcher.Error is null && watcher.Latest is not null ? 1 : 0);
-            if (watcher.Latest is { } s)
+            watched.Add(state.Netns);
+            _up.WithLabels(state.Netns).Set(state.Error is null && state.Snapshot is not null ? 1 : 0);
+            if (state.Snapshot is { } s)
                 Update(s);
         }
+        RemoveVanished(watched);
+    }
+
+    /// <summary>A namespace no longer watched (gone, under <c>--netns all</c>) takes its series with it.</summary>
+    private void RemoveVanished(HashSet<string> watched)
+    {
+        foreach (string gone in _exported.Where(ns => !watched.Contains(ns)).ToList())
+        {
+            _metrics.RemoveNamespace(gone);
+            _exported.Remove(gone);
+        }
+        _exported.UnionWith(watched);
     }
 
     private void Update(NamespaceSnapshot s)
@@ -81,7 +95,6 @@ internal sealed class ConntrackMetrics
         _max.WithLabels(ns).Set(s.Max);
         _mirrored.WithLabels(ns).Set(s.Mirrored);
         _buckets.WithLabels(ns).Set(s.Buckets);
-        _bucketBytes.WithLabels(ns).Set(s.Buckets * KernelSettings.BucketBytes);
         _timeToFull.WithLabels(ns).Set(s.TimeToFullSeconds);
         _resyncSeconds.WithLabels(ns).Set(s.LastResyncSeconds);
         _events.WithLabels(ns, "new").IncTo(s.NewEvents);
@@ -90,6 +103,7 @@ internal sealed class ConntrackMetrics
         _overruns.WithLabels(ns).IncTo(s.EventOverruns);
         _lost.WithLabels(ns).IncTo(s.EventsLost);
         _resyncs.WithLabels(ns).IncTo(s.Resyncs);
+        _resources.Set(s);
         UpdateSeries(s);
         UpdateCpuStats(s);
         _topSources.Set(ns, s.TopSources);

@@ -7,9 +7,6 @@ internal static class KernelSettings
 {
     private const string BucketsFile = "/proc/sys/net/netfilter/nf_conntrack_buckets";
 
-    /// <summary>Size of the bucket array, one hlist_nulls_head (a pointer) per bucket.</summary>
-    public const int BucketBytes = 8;
-
     /// <summary>nf_conntrack_buckets (global, the same in every namespace); 0 when it cannot be read.</summary>
     public static long Buckets()
     {

@@ -19,24 +19,15 @@ public static class MonitorServer
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(started);
-        var watchers = options.Namespaces.Count == 0
-            ? [new NamespaceWatcher("current", null, options)]
-            : options.Namespaces.Select(n => new NamespaceWatcher(n.Label, n.Target, options)).ToList();
-        var metrics = new ConntrackMetrics(watchers);
-        foreach (var watcher in watchers)
-            watcher.Start();
-        try
-        {
-            await using var app = Build(options, watchers, metrics);
-            await app.StartAsync(stop).ConfigureAwait(false);
-            started($"http://{options.Listen}");
-            await app.WaitForShutdownAsync(stop).ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (var watcher in watchers)
-                watcher.Dispose();
-        }
+        using var host = new HostSources();
+        using var watchers = new WatcherSet(options, host);
+        var metrics = new ConntrackMetrics(() => watchers.Select(w => new WatchedNamespace(w.Label, w.Error, w.Latest)), options.AllNamespaces || options.Namespaces.Count > 1);
+        host.Start();
+        watchers.Start();
+        await using var app = Build(options, watchers, metrics);
+        await app.StartAsync(stop).ConfigureAwait(false);
+        started($"http://{options.Listen}");
+        await app.WaitForShutdownAsync(stop).ConfigureAwait(false);
     }
 
     private static WebApplication Build(MonitorOptions options, IReadOnlyList<NamespaceWatcher> watchers, ConntrackMetrics metrics)

@@ -41,6 +41,28 @@ public sealed record NamespaceSnapshot
     /// <summary>Seconds until the table is full at the growth of the last minute; +∞ when it is not growing.</summary>
     public required double TimeToFullSeconds { get; init; }
 
+    /// <summary>Entries created and destroyed per second over the last interval (from the event counts).</summary>
+    public double CreatedPerSecond { get; init; }
+    public double DestroyedPerSecond { get; init; }
+
+    /// <summary>This namespace's kernel memory by the memory model at the host's slab geometry.</summary>
+    public TableMemory Memory { get; init; } = TableMemory.None;
+
+    /// <summary>The host's conntrack slab cache as /proc/slabinfo shows it (host-wide, the same in every namespace); null when unreadable.</summary>
+    public SlabUsage? Slab { get; init; }
+
+    /// <summary>Table-full lines the kernel printed for this namespace since the monitor started.</summary>
+    public long TableFullLogLines { get; init; }
+
+    /// <summary>Table-full messages the rate limiter suppressed for this namespace since the monitor started (printed + suppressed = drops logged).</summary>
+    public long TableFullLogSuppressed { get; init; }
+
+    /// <summary>The latest conntrack lines of the kernel log for this namespace, oldest first (at most 100 host-wide).</summary>
+    public IReadOnlyList<KernelLogLine> RecentLogLines { get; init; } = [];
+
+    /// <summary>Where the kernel log is read from: "/dev/kmsg", "journal", or why neither could be.</summary>
+    public string LogSource { get; init; } = "";
+
     /// <summary>The sum over CPUs of one stat counter (what /proc/net/stat/nf_conntrack sums to).</summary>
     public long Stat(string name) => Cpus.Sum(c => c.Values.TryGetValue(name, out uint v) ? (long)v : 0);
 }

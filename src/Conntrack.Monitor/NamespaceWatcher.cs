@@ -18,6 +18,8 @@ internal sealed class NamespaceWatcher : IDisposable
 
     private readonly NetnsTarget? _target;
     private readonly MonitorOptions _options;
+    private readonly HostSources _host;
+    private readonly EventRates _rates = new();
     private readonly TableMirror _mirror = new();
     private readonly TableAggregate _aggregate = new();
     private readonly GrowthForecast _forecast = new(TimeSpan.FromMinutes(1));
@@ -28,12 +30,14 @@ internal sealed class NamespaceWatcher : IDisposable
     private double _lastResyncSeconds;
     private volatile NamespaceSnapshot? _latest;
     private volatile string? _error;
+    private NamespaceFacts _facts = new(null, null, false);
 
-    public NamespaceWatcher(string label, NetnsTarget? target, MonitorOptions options)
+    public NamespaceWatcher(string label, NetnsTarget? target, MonitorOptions options, HostSources host)
     {
         Label = label;
         _target = target;
         _options = options;
+        _host = host;
         _onEvent = OnEvent;
         _thread = new Thread(Run) { IsBackground = true, Name = "watch " + label };
     }
@@ -76,6 +80,7 @@ internal sealed class NamespaceWatcher : IDisposable
         // Events first, then the dump: what changes during the dump is queued and applied after it.
         using var events = ConntrackEventReader.Open(EventGroups.All, _options.EventBufferBytes, _target);
         using var client = ConntrackClient.Open(_target);
+        _facts = NamespaceFacts.Read(_target);
         _lostBefore = events.LostEvents;
         Resync(client);
         _error = null;
@@ -133,8 +138,11 @@ internal sealed class NamespaceWatcher : IDisposable
         var count = client.Count();
         var cpus = client.CpuStatistics();
         var now = DateTimeOffset.UtcNow;
-        long max = count.Max ?? 0;
+        long max = count.Max ?? 0, buckets = KernelSettings.Buckets();
         _forecast.Add(now, count.Entries);
+        var (created, destroyed) = _rates.Next(now, _new, _destroys);
+        var slab = _host.Slab.Current(now);
+        var log = _host.Log.For(_facts.Inode, _facts.Initial);
         _latest = new NamespaceSnapshot
         {
             Netns = Label,
@@ -142,12 +150,12 @@ internal sealed class NamespaceWatcher : IDisposable
             Entries = count.Entries,
             Mirrored = _mirror.Count,
             Max = max,
-            Buckets = KernelSettings.Buckets(),
+            Buckets = buckets,
             Series = [.. _aggregate.Series.Select(s => new SeriesCount(s.Key.L3, s.Key.L4, s.Key.StateName, s.Key.Assured, s.Key.Unreplied, s.Value))],
             Cpus = [.. cpus.Select(c => new CpuCounters(c.Cpu, c.Values.ToDictionary(v => v.Key, v => v.Value, StringComparer.Ordinal)))],
-            TopSources = Top(_aggregate.Sources, k => k.ToString()),
-            TopDestinations = Top(_aggregate.Destinations, k => k.ToString()),
-            TopDestinationPorts = Top(_aggregate.DestinationPorts, PortLabel),
+            TopSources = TopList.Of(_aggregate.Sources, _options.Top, k => k.ToString()),
+            TopDestinations = TopList.Of(_aggregate.Destinations, _options.Top, k => k.ToString()),
+            TopDestinationPorts = TopList.Of(_aggregate.DestinationPorts, _options.Top, PortLabel),
             NewEvents = _new,
             UpdateEvents = _updates,
             DestroyEvents = _destroys,
@@ -156,20 +164,17 @@ internal sealed class NamespaceWatcher : IDisposable
             Resyncs = _mirror.Resyncs,
             LastResyncSeconds = _lastResyncSeconds,
             TimeToFullSeconds = _forecast.SecondsToFull(count.Entries, max),
+            CreatedPerSecond = created,
+            DestroyedPerSecond = destroyed,
+            Memory = MemoryFigures.Estimate(count.Entries, buckets, slab, _facts.Extensions),
+            Slab = MemoryFigures.Usage(slab),
+            TableFullLogLines = log.TableFullPrinted,
+            TableFullLogSuppressed = log.TableFullSuppressed,
+            RecentLogLines = log.Recent,
+            LogSource = _host.Log.Source,
         };
     }
 
     private static string PortLabel(PortKey key) =>
         string.Create(CultureInfo.InvariantCulture, $"{Conntrack.Flows.IpProtocol.Name(key.Protocol)}/{key.Port}");
-
-    /// <summary>The <see cref="MonitorOptions.Top"/> largest, then everything else as one "other" row: the cardinality cap.</summary>
-    private List<LabelledCount> Top<TKey>(Dictionary<TKey, long> counts, Func<TKey, string> label) where TKey : notnull
-    {
-        var top = counts.OrderByDescending(c => c.Value).Take(_options.Top).ToList();
-        var rows = top.Select(c => new LabelledCount(label(c.Key), c.Value)).ToList();
-        long rest = counts.Values.Sum() - top.Sum(c => c.Value);
-        if (rest > 0)
-            rows.Add(new LabelledCount("other", rest));
-        return rows;
-    }
 }

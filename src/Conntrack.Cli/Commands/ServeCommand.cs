@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Runtime.InteropServices;
 using Conntrack.Cli.Input;
@@ -23,7 +22,7 @@ internal static class ServeCommand
         }.ParsedBy(Endpoint);
         var netns = new Option<string[]>("--netns")
         {
-            Description = "Namespaces to watch: names from /run/netns (ip netns list), or all (every named namespace and every process's). Default: the one ctnet runs in.",
+            Description = "Namespaces to watch: names from /run/netns (ip netns list), or all (every named namespace and every process's, enumerated again every 10 s). Default: the one ctnet runs in.",
             HelpName = "all|NAME",
             Arity = ArgumentArity.ZeroOrMore,
             AllowMultipleArgumentsPerToken = true,
@@ -56,6 +55,7 @@ internal static class ServeCommand
             {
                 Listen = parse.GetRequiredValue(listen),
                 Namespaces = Namespaces(parse.GetValue(netns) ?? []),
+                AllNamespaces = (parse.GetValue(netns) ?? []).Contains("all", StringComparer.Ordinal),
                 Interval = FromNanoseconds(parse.GetRequiredValue(interval)),
                 ResyncEvery = FromNanoseconds(parse.GetRequiredValue(resync)),
                 Top = (int)parse.GetRequiredValue(top),
@@ -84,10 +84,9 @@ internal static class ServeCommand
 
     private static List<(string, NetnsTarget)> Namespaces(string[] names)
     {
+        // all: the monitor enumerates the namespaces itself, again and again.
         if (names.Contains("all", StringComparer.Ordinal))
-        {
-            return [.. NetnsCatalog.Enumerate().Select(n => (n.Names.Count > 0 ? n.Names[0] : string.Create(CultureInfo.InvariantCulture, $"pid{n.Pids[0]}"), n.Target))];
-        }
+            return [];
         foreach (string name in names)
         {
             if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || !File.Exists(Path.Combine(NetnsCatalog.NamedDirectory, name)))

@@ -139,6 +139,17 @@ public static class KernelLogParser
         result.Events[index] = e;
     }
 
+    /// <summary>
+    /// Recognises one kernel message read live (a <c>/dev/kmsg</c> record, a journal line after <see cref="LogLinePrefix.Split"/>):
+    /// true for a counted event, with its kind, value and wording. The burst attribution of <see cref="Read(LineReader, string, int, ParseIssueLog)"/>
+    /// is the caller's, as a live reader sees lines one at a time.
+    /// </summary>
+    public static bool TryClassify(ReadOnlySpan<char> message, LogTime time, out LogEvent ev)
+    {
+        ev = new LogEvent { Time = time };
+        return Classify(message, ref ev, out _, null, "", 0);
+    }
+
     /// <summary>Recognises one kernel message; <paramref name="expected"/> is set when it is a known message in a broken form.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static bool Classify(ReadOnlySpan<char> message, ref LogEvent ev, out string? expected, LogFileResult? result, string label, long lineNumber)

@@ -26,6 +26,10 @@ public static class MemoryProfiles
 
     public static IReadOnlyList<MemoryProfile> All { get; } = [IpConntrack228, Linux618, Nf304, Nf320, Conntrack384];
 
+    /// <summary>The profile of a host's own entry cache, with the geometry its /proc/slabinfo line shows.</summary>
+    public static MemoryProfile ForHostCache(string cache, int objectSize, int objectsPerSlab, int pagesPerSlab, int pageSize) =>
+        new($"host {cache}", $"this host's {cache} cache", new SlabGeometry(objectSize, objectsPerSlab, pagesPerSlab, pageSize));
+
     /// <summary>The profile for an object size (packed into 4 KiB slabs), named after a built-in one when it matches.</summary>
     public static MemoryProfile ForObjectSize(int objectSize, int pageSize = 4096) =>
         All.FirstOrDefault(p => p.Geometry.ObjectSize == objectSize && p.Geometry.PageSize == pageSize)
