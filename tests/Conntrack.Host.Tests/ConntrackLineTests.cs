@@ -12,20 +12,6 @@ namespace Conntrack.Host.Tests;
 /// </summary>
 public class ConntrackLineTests
 {
-    private static List<KernelEntry> Dump()
-    {
-        var decoder = new EntryDecoder();
-        var entries = new List<KernelEntry>();
-        var reader = new NetlinkMessageReader(NetlinkFixtures.Bytes("dump.bin"));
-        while (reader.Next(out var m))
-        {
-            var e = new KernelEntry();
-            if (m.Type == 0x0100 && decoder.TryDecode(m.Payload, ref e, out _))
-                entries.Add(e);
-        }
-        return entries;
-    }
-
     private static string Line(in KernelEntry e, ConntrackLineFormat format, long now = 0)
     {
         var buffer = new byte[ConntrackLine.MaxLength];
@@ -38,7 +24,7 @@ public class ConntrackLineTests
     public void Every_entry_of_a_kernel_dump_prints_as_conntrack_printed_it()
     {
         var expected = NetlinkFixtures.Lines("dump.conntrack-L.txt").Select(KernelEntryText.StableLine).Order(StringComparer.Ordinal).ToList();
-        var actual = Dump().Select(e => KernelEntryText.StableLine(Line(e, ConntrackLineFormat.Extended | ConntrackLineFormat.Id))).Order(StringComparer.Ordinal).ToList();
+        var actual = NetlinkFixtures.DumpEntries().Select(e => KernelEntryText.StableLine(Line(e, ConntrackLineFormat.Extended | ConntrackLineFormat.Id))).Order(StringComparer.Ordinal).ToList();
         Assert.True(expected.Count >= 10, $"{expected.Count} lines in the fixture");
         Assert.Equal(expected, actual);
     }
@@ -46,7 +32,7 @@ public class ConntrackLineTests
     [Fact]
     public void The_default_format_is_the_extended_one_without_its_l3_column_and_id()
     {
-        foreach (var e in Dump())
+        foreach (var e in NetlinkFixtures.DumpEntries())
         {
             string extended = Line(e, ConntrackLineFormat.Extended | ConntrackLineFormat.Id, now: 2_000_000_000);
             string plain = Line(e, ConntrackLineFormat.Default, now: 2_000_000_000);
@@ -58,7 +44,7 @@ public class ConntrackLineTests
     [Fact]
     public void A_directional_zone_and_offload_are_printed_where_conntrack_prints_them()
     {
-        var e = Dump().First(x => x.Has(EntryAttributes.OriginalZone));
+        var e = NetlinkFixtures.DumpEntries().First(x => x.Has(EntryAttributes.OriginalZone));
         string line = Line(e, ConntrackLineFormat.Default);
         Assert.Matches(@" zone-orig=3 (packets=\d+ bytes=\d+ )?(\[UNREPLIED\] )?src=", line);
         var offloaded = e;
@@ -69,7 +55,7 @@ public class ConntrackLineTests
     [Fact]
     public void Writing_lines_allocates_nothing()
     {
-        var entries = Dump();
+        var entries = NetlinkFixtures.DumpEntries();
         var buffer = new byte[ConntrackLine.MaxLength];
         var output = new OutputBuffer(Stream.Null);
         foreach (var e in entries)

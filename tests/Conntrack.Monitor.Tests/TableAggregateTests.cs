@@ -1,4 +1,3 @@
-using Conntrack.Host.Netlink;
 using Conntrack.TestData.Netlink;
 
 namespace Conntrack.Monitor.Tests;
@@ -6,20 +5,6 @@ namespace Conntrack.Monitor.Tests;
 /// <summary>The per-entry aggregation on a dump captured from the 6.18 kernel, against what conntrack -L printed for the same table.</summary>
 public class TableAggregateTests
 {
-    private static List<KernelEntry> Dump()
-    {
-        var decoder = new EntryDecoder();
-        var entries = new List<KernelEntry>();
-        var reader = new NetlinkMessageReader(NetlinkFixtures.Bytes("dump.bin"));
-        while (reader.Next(out var m))
-        {
-            var e = new KernelEntry();
-            if (m.Type == 0x0100 && decoder.TryDecode(m.Payload, ref e, out _))
-                entries.Add(e);
-        }
-        return entries;
-    }
-
     /// <summary>A conntrack -L line as the series it belongs to: family, protocol, state (or none), assured, unreplied.</summary>
     private static string SeriesOfLine(string line)
     {
@@ -34,7 +19,7 @@ public class TableAggregateTests
     public void Series_counts_of_a_real_dump_are_what_conntrack_printed()
     {
         var aggregate = new TableAggregate();
-        foreach (var entry in Dump())
+        foreach (var entry in NetlinkFixtures.DumpEntries())
             aggregate.Add(entry);
         var expected = NetlinkFixtures.Lines("dump.conntrack-L.txt").GroupBy(SeriesOfLine).ToDictionary(g => g.Key, g => (long)g.Count());
         var actual = aggregate.Series.ToDictionary(s => SeriesOfKey(s.Key), s => s.Value);
@@ -45,7 +30,7 @@ public class TableAggregateTests
     public void Sources_are_counted_by_the_original_direction_source()
     {
         var aggregate = new TableAggregate();
-        foreach (var entry in Dump())
+        foreach (var entry in NetlinkFixtures.DumpEntries())
             aggregate.Add(entry);
         var expected = NetlinkFixtures.Lines("dump.conntrack-L.txt")
             .GroupBy(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).First(t => t.StartsWith("src=", StringComparison.Ordinal))[4..])
@@ -58,7 +43,7 @@ public class TableAggregateTests
     public void Removing_every_entry_leaves_no_row_behind()
     {
         var aggregate = new TableAggregate();
-        var entries = Dump();
+        var entries = NetlinkFixtures.DumpEntries();
         entries.ForEach(e => aggregate.Add(e));
         Assert.NotEmpty(aggregate.DestinationPorts);
         entries.ForEach(e => aggregate.Remove(e));
