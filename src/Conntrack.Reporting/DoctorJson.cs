@@ -39,10 +39,8 @@ public static class DoctorJson
         WriteNumber(w, "memory_bytes_at_max", d.Memory.AtMax?.TotalBytes);
         WriteNumber(w, "memory_bytes_at_recommended", d.Memory.AtRecommended?.TotalBytes);
 
-        w.WriteStartArray("recommendations");
-        foreach (var r in d.Recommendations)
+        JsonArrays.WriteObjects(w, "recommendations", d.Recommendations, (w, r) =>
         {
-            w.WriteStartObject();
             w.WriteString("kind", r.Kind);
             w.WriteString("title", r.Title);
             w.WriteString("reason", r.Reason);
@@ -52,9 +50,7 @@ public static class DoctorJson
             foreach (var (name, value) in r.Settings)
                 w.WriteNumber(name, value);
             w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         WriteNumber(w, "recommended_max", d.RecommendedMax);
         WriteNumber(w, "recommended_buckets", d.RecommendedBuckets);
         w.WriteStartObject("persist");
@@ -68,10 +64,8 @@ public static class DoctorJson
         WriteTable(w, host.Table);
         WriteMemory(w, d.Memory, host);
 
-        w.WriteStartArray("timeout_projections");
-        foreach (var p in d.TimeoutProjections)
+        JsonArrays.WriteObjects(w, "timeout_projections", d.TimeoutProjections, (w, p) =>
         {
-            w.WriteStartObject();
             w.WriteString("setting", p.Setting);
             w.WriteNumber("current", p.Current);
             w.WriteNumber("proposed", p.Proposed);
@@ -79,9 +73,7 @@ public static class DoctorJson
             w.WriteNumber("entries_gone", p.EntriesGone);
             w.WriteNumber("entries_left", p.EntriesLeft);
             w.WriteBoolean("exact", p.Exact);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         WriteNumber(w, "projected_count_after_timeouts", d.ProjectedCountAfterTimeouts);
         WriteStrings(w, "notes", d.Notes);
         WriteInputs(w, host);
@@ -144,16 +136,12 @@ public static class DoctorJson
         w.WriteNumber("vmalloc_fallbacks", logs.VmallocFallbacks);
         w.WriteBoolean("historic_format", logs.Historic);
         w.WriteNumber("timeline_bucket_seconds", logs.BucketWidth.TotalSeconds);
-        w.WriteStartArray("timeline");
-        foreach (var b in logs.Timeline)
+        JsonArrays.WriteObjects(w, "timeline", logs.Timeline, (w, b) =>
         {
-            w.WriteStartObject();
             WriteTime(w, "start", b.Start);
             w.WriteNumber("printed", b.Printed);
             w.WriteNumber("suppressed", b.Suppressed);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         if (logs.Banner is { } banner)
         {
             w.WriteStartObject("boot_banner");
@@ -168,10 +156,8 @@ public static class DoctorJson
         {
             w.WriteNull("boot_banner");
         }
-        w.WriteStartArray("sources");
-        foreach (var s in logs.Sources)
+        JsonArrays.WriteObjects(w, "sources", logs.Sources, (w, s) =>
         {
-            w.WriteStartObject();
             w.WriteString("file", s.Label);
             w.WriteNumber("lines", s.Lines);
             w.WriteNumber("kernel_lines", s.KernelLines);
@@ -179,9 +165,7 @@ public static class DoctorJson
             w.WriteNumber("suppressed_lines", s.SuppressedLines);
             w.WriteNumber("malformed", s.Malformed);
             w.WriteNumber("table_full_counted", s.TableFullCounted);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteString("note", logs.Note);
         w.WriteEndObject();
     }
@@ -241,10 +225,8 @@ public static class DoctorJson
         WriteTop(w, "top_sources", s.Sources, k => k.ToString());
         WriteTop(w, "top_destinations", s.Destinations, k => k.ToString());
         WriteTop(w, "top_destination_ports", s.DestinationPorts, TableSummary.PortLabel);
-        w.WriteStartArray("states");
-        foreach (var st in s.States)
+        JsonArrays.WriteObjects(w, "states", s.States, (w, st) =>
         {
-            w.WriteStartObject();
             w.WriteString("state", st.Label);
             w.WriteNumber("entries", st.Count);
             w.WriteNumber("assured", st.Assured);
@@ -259,9 +241,7 @@ public static class DoctorJson
             for (int i = 0; i < st.Idle.Length; i++)
                 w.WriteNumber(StateStats.IdleLabels[i], st.Idle[i]);
             w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 
@@ -344,10 +324,8 @@ public static class DoctorJson
 
     private static void WriteInputs(Utf8JsonWriter w, HostObservation host)
     {
-        w.WriteStartArray("inputs");
-        foreach (var i in host.Inputs)
+        JsonArrays.WriteObjects(w, "inputs", host.Inputs, (w, i) =>
         {
-            w.WriteStartObject();
             w.WriteString("path", i.Path);
             w.WriteString("role", i.Role);
             w.WriteString("status", i.Status.ToString().ToLowerInvariant());
@@ -355,9 +333,7 @@ public static class DoctorJson
             w.WriteNumber("malformed", i.Malformed);
             if (i.Detail is { } detail)
                 w.WriteString("detail", detail);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         var issues = host.Issues;
         w.WriteStartObject("issues");
         w.WriteNumber("total", issues.Total);
@@ -365,17 +341,13 @@ public static class DoctorJson
         foreach (var (file, count) in issues.CountByFile)
             w.WriteNumber(file, count);
         w.WriteEndObject();
-        w.WriteStartArray("first");
-        foreach (var issue in issues.Kept)
+        JsonArrays.WriteObjects(w, "first", issues.Kept, (w, issue) =>
         {
-            w.WriteStartObject();
             w.WriteString("file", issue.File);
             w.WriteNumber("line", issue.Line);
             w.WriteString("expected", issue.Expected);
             w.WriteString("found", issue.Found);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 

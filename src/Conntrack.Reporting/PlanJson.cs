@@ -28,29 +28,21 @@ public static class PlanJson
             w.WriteNumber("memory_slab_bytes", plan.MemoryAtRecommended.SlabBytes);
             w.WriteNumber("memory_bucket_bytes", plan.MemoryAtRecommended.BucketBytes);
             w.WriteNumber("memory_extension_bytes", plan.MemoryAtRecommended.ExtensionBytes);
-            w.WriteStartArray("candidates");
-            foreach (var c in plan.Candidates)
+            JsonArrays.WriteObjects(w, "candidates", plan.Candidates, (w, c) =>
             {
-                w.WriteStartObject();
                 w.WriteNumber("nf_conntrack_max", c.Max);
                 w.WriteNumber("drop", c.Drops);
                 w.WriteNumber("early_drop", c.EarlyDrops);
                 w.WriteNumber("peak_entries", c.Peak);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteStartArray("timeout_what_ifs");
-            foreach (var t in plan.TimeoutWhatIfs)
+            });
+            JsonArrays.WriteObjects(w, "timeout_what_ifs", plan.TimeoutWhatIfs, (w, t) =>
             {
-                w.WriteStartObject();
                 w.WriteString("setting", t.Setting);
                 w.WriteNumber("current_seconds", t.CurrentSeconds);
                 w.WriteNumber("proposed_seconds", t.ProposedSeconds);
                 w.WriteNumber("peak_entries", t.Peak);
                 w.WriteNumber("unlimited_peak", t.UnlimitedPeak);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
+            });
             w.WriteString("configuration", CapacityPlanner.ConfigurationText(plan));
             w.WriteEndObject();
         }

@@ -67,15 +67,11 @@ public static class ReplayJson
         w.WriteString("reason", r.View.Reason);
         w.WriteBoolean("requested", r.View.Requested);
         w.WriteEndObject();
-        w.WriteStartArray("hints");
-        foreach (var hint in ReplayHints.Of(r))
+        JsonArrays.WriteObjects(w, "hints", ReplayHints.Of(r), (w, hint) =>
         {
-            w.WriteStartObject();
             w.WriteString("kind", hint.Kind);
             w.WriteString("text", hint.Text);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
     }
 
     private static void WriteStats(Utf8JsonWriter w, ConntrackStatistics statistics)
@@ -112,10 +108,8 @@ public static class ReplayJson
 
     private static void WriteEntrySeconds(Utf8JsonWriter w, IReadOnlyList<EntrySeconds> entrySeconds, ConntrackSettings settings)
     {
-        w.WriteStartArray("entry_seconds");
-        foreach (var es in entrySeconds)
+        JsonArrays.WriteObjects(w, "entry_seconds", entrySeconds, (w, es) =>
         {
-            w.WriteStartObject();
             w.WriteString("class", es.Class);
             if (es.Timeout is { } timeout)
             {
@@ -124,9 +118,7 @@ public static class ReplayJson
             }
             w.WriteNumber("entry_seconds", Math.Round(es.Seconds, 3));
             w.WriteNumber("share", Math.Round(es.Share, 6));
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
     }
 
     private static void WriteDrops(Utf8JsonWriter w, ReplayResult r)
@@ -170,16 +162,12 @@ public static class ReplayJson
         w.WriteNumber("truncated_records", r.CaptureIssues.TruncatedRecords);
         w.WriteNumber("retimed_records", r.CaptureIssues.RetimedRecords);
         w.WriteBoolean("stopped_early", r.CaptureIssues.StoppedEarly);
-        w.WriteStartArray("issues");
-        foreach (var issue in r.CaptureIssues.First)
+        JsonArrays.WriteObjects(w, "issues", r.CaptureIssues.First, (w, issue) =>
         {
-            w.WriteStartObject();
             w.WriteNumber("offset", issue.FileOffset);
             w.WriteNumber("packet", issue.PacketNumber);
             w.WriteString("reason", issue.Reason);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 
