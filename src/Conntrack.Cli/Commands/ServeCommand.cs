@@ -71,7 +71,7 @@ internal static class ServeCommand
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        MonitorServer.RunAsync(options, url => Console.Out.WriteLine($"ctnet serve: listening on {url} (/metrics, /healthz, /api/state)"), stop.Token)
+        MonitorServer.RunAsync(options, url => Console.Out.WriteLine($"ctnet serve: listening on {url} (dashboard at /, /metrics, /healthz, /api/state, /api/events)"), stop.Token)
             .GetAwaiter().GetResult();
     }
 
