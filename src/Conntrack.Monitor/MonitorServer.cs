@@ -9,7 +9,7 @@ using Prometheus;
 
 namespace Conntrack.Monitor;
 
-/// <summary><c>ctnet serve</c>: the watchers and the Kestrel endpoints /metrics, /healthz and /api/state.</summary>
+/// <summary><c>ctnet serve</c>: the watchers and the Kestrel endpoints /metrics, /healthz, /api/state and the dashboard (/ and /api/events).</summary>
 public static class MonitorServer
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -50,6 +50,7 @@ public static class MonitorServer
         }, "/metrics");
         app.MapGet("/healthz", () => Health(watchers));
         app.MapGet("/api/state", () => Results.Json(watchers.Select(w => new WatchState(w.Label, w.Error, w.Latest)).ToList(), Json));
+        DashboardEndpoints.Map(app, new DashboardFeed(watchers), options.Interval);
         return app;
     }
 

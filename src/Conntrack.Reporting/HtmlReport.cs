@@ -88,7 +88,7 @@ public static class HtmlReport
         w.WriteEndObject();
     }
 
-    private static string Resource(string name)
+    internal static string Resource(string name)
     {
         using var stream = typeof(HtmlReport).Assembly.GetManifestResourceStream(name)
             ?? throw new InvalidOperationException($"embedded resource {name} is missing from the build");

@@ -7,7 +7,7 @@ using Conntrack.Monitor;
 
 namespace Conntrack.Cli.Commands;
 
-/// <summary><c>ctnet serve</c>: watch live tables and serve Prometheus metrics, /healthz and /api/state (read-only towards the kernel).</summary>
+/// <summary><c>ctnet serve</c>: watch live tables and serve the dashboard, Prometheus metrics, /healthz and /api/state (read-only towards the kernel).</summary>
 internal static class ServeCommand
 {
     private const long Day = 86_400_000_000_000;
@@ -45,9 +45,15 @@ internal static class ServeCommand
             HelpName = "N",
             DefaultValueFactory = _ => 20,
         }.ParsedBy(ValueParsers.Whole(1, 1000));
-        var command = new Command("serve", "Watch live conntrack tables over ctnetlink and serve Prometheus metrics (/metrics), /healthz and /api/state.")
+        var eventBuffer = new Option<long>("--event-buffer")
         {
-            listen, netns, interval, resync, top,
+            Description = "Receive queue for ctnetlink events per namespace (default 32M); when it overflows, events are lost and the mirror is resynced by a dump.",
+            HelpName = "SIZE",
+            DefaultValueFactory = _ => ConntrackEventReader.DefaultBufferBytes,
+        }.ParsedBy(EventBuffer);
+        var command = new Command("serve", "Watch live conntrack tables over ctnetlink and serve a live dashboard (/), Prometheus metrics (/metrics), /healthz and /api/state.")
+        {
+            listen, netns, interval, resync, top, eventBuffer,
         };
         command.SetAction(parse => CliErrors.Guard(() =>
         {
@@ -59,6 +65,7 @@ internal static class ServeCommand
                 Interval = FromNanoseconds(parse.GetRequiredValue(interval)),
                 ResyncEvery = FromNanoseconds(parse.GetRequiredValue(resync)),
                 Top = (int)parse.GetRequiredValue(top),
+                EventBufferBytes = (int)parse.GetRequiredValue(eventBuffer),
             };
             Serve(options);
             return ExitCodes.Success;
@@ -71,11 +78,20 @@ internal static class ServeCommand
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        MonitorServer.RunAsync(options, url => Console.Out.WriteLine($"ctnet serve: listening on {url} (/metrics, /healthz, /api/state)"), stop.Token)
+        MonitorServer.RunAsync(options, url => Console.Out.WriteLine($"ctnet serve: listening on {url} (dashboard at /, /metrics, /healthz, /api/state, /api/events)"), stop.Token)
             .GetAwaiter().GetResult();
     }
 
     private static TimeSpan FromNanoseconds(long ns) => TimeSpan.FromTicks(ns / 100);
+
+    /// <summary>The kernel doubles SO_RCVBUF and keeps at least a page or two; past 1 GiB an int no longer holds it.</summary>
+    private static long EventBuffer(string option, string text)
+    {
+        long bytes = ValueParsers.Bytes(option, text);
+        return bytes is >= 64 << 10 and <= 1 << 30
+            ? bytes
+            : throw UsageException.For(option, text, "a size from 64K to 1G");
+    }
 
     private static IPEndPoint Endpoint(string option, string text) =>
         IPEndPoint.TryParse(text.Trim(), out var endpoint) && endpoint.Port > 0 && text.Contains(':', StringComparison.Ordinal)

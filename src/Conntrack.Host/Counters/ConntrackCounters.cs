@@ -26,6 +26,16 @@ public sealed class ConntrackCounters
 
     public long Get(string name) => _totals.GetValueOrDefault(name);
 
+    /// <summary>Counters already summed elsewhere (ctnetlink's per-CPU statistics), by conntrack -S name.</summary>
+    public static ConntrackCounters FromTotals(string file, string format, int cpuRows, long? entries, IEnumerable<KeyValuePair<string, long>> totals)
+    {
+        ArgumentNullException.ThrowIfNull(totals);
+        var counters = new ConntrackCounters { File = file, Format = format, CpuRows = cpuRows, Entries = entries };
+        foreach (var (name, value) in totals)
+            counters.Add(name, value);
+        return counters;
+    }
+
     internal void Add(string name, long value)
     {
         if (!_totals.ContainsKey(name))

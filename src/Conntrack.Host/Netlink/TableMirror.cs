@@ -12,7 +12,7 @@ namespace Conntrack.Host.Netlink;
 public sealed class TableMirror
 {
     private const EntryAttributes ProtocolInfo = EntryAttributes.Tcp | EntryAttributes.Sctp | EntryAttributes.Dccp;
-    private Dictionary<FlowTuple, KernelEntry> _entries = [];
+    private readonly Dictionary<FlowTuple, KernelEntry> _entries = [];
 
     public int Count => _entries.Count;
     public IEnumerable<KernelEntry> Entries => _entries.Values;
@@ -38,9 +38,11 @@ public sealed class TableMirror
     /// <summary>Replaces the contents with a dump of the table (entries created or destroyed during the dump may need the events that follow).</summary>
     public DumpResult Resync(ConntrackClient client, DumpRequest? request = null)
     {
-        var fresh = new Dictionary<FlowTuple, KernelEntry>(_entries.Count);
-        var result = client.Dump(request ?? DumpRequest.All, (in KernelEntry e) => fresh[e.Original] = e);
-        _entries = fresh;
+        // Refilled in place: a second dictionary the size of the table would double the mirror's memory during
+        // every resync, and each one would leave another large-object-heap array behind for the GC.
+        _entries.Clear();
+        var entries = _entries;
+        var result = client.Dump(request ?? DumpRequest.All, (in KernelEntry e) => entries[e.Original] = e);
         Resyncs++;
         return result;
     }

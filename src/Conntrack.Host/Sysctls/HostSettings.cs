@@ -51,6 +51,23 @@ public sealed class HostSettings
             ? "ip_conntrack_" + canonicalName["nf_conntrack_".Length..]
             : canonicalName;
 
+    /// <summary>
+    /// Settings known from elsewhere than the sysctl files (a monitor's netlink readings), each recorded under
+    /// <paramref name="source"/>; the engine takes the values it models and keeps its defaults for the rest.
+    /// </summary>
+    public static HostSettings FromValues(IEnumerable<KeyValuePair<string, long>> values, string source)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var settings = new HostSettings();
+        foreach (var (name, value) in values)
+        {
+            settings.Record(name, value, source);
+            if (ConntrackSettings.CanonicalName(name) is not null)
+                settings.Settings.Set(name, value);
+        }
+        return settings;
+    }
+
     internal void Record(string canonicalName, long value, string source)
     {
         _values[canonicalName] = value;
