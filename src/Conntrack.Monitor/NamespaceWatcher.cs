@@ -91,19 +91,20 @@ internal sealed class NamespaceWatcher : IDisposable
         {
             var read = events.Read(_onEvent, ReadTimeoutMs);
             if (read.Overrun)
-            {
                 _overruns++;
-                Resync(client);
-            }
-            else if (clock.Elapsed >= nextResync)
-            {
-                Resync(client);
-                nextResync = clock.Elapsed + _options.ResyncEvery;
-            }
+            // Publish before resyncing: under a flood every read overruns, and a snapshot that waited behind each
+            // resync would leave the dashboard and /metrics a resync late; this one states the loss it carries.
             if (clock.Elapsed >= nextPublish)
             {
                 Publish(client, events.LostEvents - _lostBefore);
                 nextPublish = clock.Elapsed + _options.Interval;
+            }
+            if (read.Overrun)
+                Resync(client);
+            else if (clock.Elapsed >= nextResync)
+            {
+                Resync(client);
+                nextResync = clock.Elapsed + _options.ResyncEvery;
             }
         }
     }

@@ -31,6 +31,13 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
     private const long RssBoundBytes = 400L << 20;
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// The longest a dashboard may go without a message during the flood: one interval, plus a resync of the full
+    /// table (0.6 s measured, more on a loaded machine) and the stream's quarter-interval poll, with room to spare.
+    /// A stream that stopped would exceed it.
+    /// </summary>
+    private static readonly TimeSpan LongestSilence = TimeSpan.FromSeconds(5);
+
     [KernelFact]
     public void A_syn_flood_with_scrapes_and_fifty_dashboards_leaves_serve_alive_small_and_right()
     {
@@ -44,13 +51,15 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
         var rss = new RssSampler(serve.Pid);
         var scrapes = new ConcurrentBag<(TimeSpan Took, bool Ok)>();
         var messages = new long[Clients];
+        var clock = Stopwatch.StartNew();
+        var arrivals = new ConcurrentQueue<TimeSpan>();
         var clientErrors = new ConcurrentBag<string>();
         var background = new List<Task> { Task.Run(() => rss.Run(stop.Token)), Task.Run(() => Scrape(http, serve.Url, scrapes, stop.Token)) };
-        background.AddRange(Enumerable.Range(0, Clients).Select(i => Task.Run(() => Listen(serve.Url, i, messages, clientErrors, stop.Token))));
+        background.AddRange(Enumerable.Range(0, Clients).Select(i => Task.Run(() => Listen(serve.Url, i, messages, i == 0 ? () => arrivals.Enqueue(clock.Elapsed) : null, clientErrors, stop.Token))));
         try
         {
             WaitUntil(() => messages.All(m => m > 0), "every dashboard client got a first message");
-            long before = Interlocked.Read(ref messages[0]);
+            var floodStarted = clock.Elapsed;
             // The table filled by SYNs from several senders at once, then more SYNs than it holds: past the limit
             // each one early-drops an unassured entry (one sender then, so the overflow comes last).
             var counting = new CountSampler(filled.Name);
@@ -65,6 +74,7 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
             output.WriteLine($"overflow: {overflow}; {overflow.Entries / overflow.Send.TotalSeconds:0} new flows/s while sending");
             // After table-full drops the kernel's collector evicts unassured entries while the table is above 95 %.
             long count = StableCount(filled);
+            var floodEnded = clock.Elapsed;
             var kernel = KernelCounters(filled);
             output.WriteLine($"after the flood: {count} of {max} entries, early_drop {kernel.Get("early_drop")}, drop {kernel.Get("drop")}");
             Assert.InRange(count, max * 9 / 10, max);
@@ -80,13 +90,15 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
             foreach (string stat in new[] { "insert", "early_drop", "drop", "insert_failed", "invalid", "found" })
                 Assert.Equal(kernel.Get(stat), Value(metrics, $"node_nf_conntrack_stat_{stat}"));
             Assert.Equal(count, Value(metrics, "node_nf_conntrack_entries"));
-            Assert.True(Interlocked.Read(ref messages[0]) - before >= 3, "the dashboard stream stalled during the flood");
+            var silence = LongestGap(arrivals, floodStarted, floodEnded);
+            output.WriteLine($"the first dashboard's longest wait for a message during the {(floodEnded - floodStarted).TotalSeconds:0.0} s flood: {silence.TotalSeconds:0.00} s");
+            Assert.True(silence <= LongestSilence, $"the dashboard stream stalled for {silence.TotalSeconds:0.0} s during the flood");
 
             stop.Cancel();
             Task.WaitAll([.. background], TimeSpan.FromSeconds(20));
             Assert.False(serve.Exited, "ctnet serve exited");
             Assert.Empty(clientErrors);
-            Assert.True(scrapes.Count >= 5 && scrapes.All(s => s.Ok), $"{scrapes.Count(s => !s.Ok)} of {scrapes.Count} scrapes failed");
+            Assert.True(scrapes.Count >= 3 && scrapes.All(s => s.Ok), $"{scrapes.Count(s => !s.Ok)} of {scrapes.Count} scrapes failed");
             var took = scrapes.Select(s => s.Took.TotalMilliseconds).Order().ToList();
             output.WriteLine($"{scrapes.Count} scrapes: median {took[took.Count / 2]:0.0} ms, max {took[^1]:0.0} ms; {Clients} clients got {messages.Min()}–{messages.Max()} messages");
             output.WriteLine($"serve RSS: {rss.Describe()}");
@@ -161,7 +173,7 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
     }
 
     /// <summary>One dashboard: an open event stream, each message counted once it has ended (a blank line).</summary>
-    private static async Task Listen(string url, int client, long[] messages, ConcurrentBag<string> errors, CancellationToken stop)
+    private static async Task Listen(string url, int client, long[] messages, Action? onMessage, ConcurrentBag<string> errors, CancellationToken stop)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         try
@@ -176,6 +188,7 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
                 else if (line.Length == 0 && inMessage)
                 {
                     Interlocked.Increment(ref messages[client]);
+                    onMessage?.Invoke();
                     inMessage = false;
                 }
             }
@@ -190,6 +203,13 @@ public sealed class ServeLoadTests(ITestOutputHelper output)
             if (!stop.IsCancellationRequested)
                 errors.Add($"client {client}: {e.Message}");
         }
+    }
+
+    /// <summary>The longest stretch between <paramref name="from"/> and <paramref name="to"/> with no message.</summary>
+    private static TimeSpan LongestGap(IEnumerable<TimeSpan> arrivals, TimeSpan from, TimeSpan to)
+    {
+        var marks = arrivals.Where(a => a > from && a < to).Prepend(from).Append(to).ToList();
+        return marks.Zip(marks.Skip(1), (a, b) => b - a).Max();
     }
 
     private static JsonDocument WaitForState(HttpClient http, string url, Func<JsonElement, bool> done)
