@@ -24,6 +24,7 @@ internal static class Program
             DeleteCommand.Create(),
             EventsCommand.Create(),
             ServeCommand.Create(),
+            TopCommand.Create(),
         };
         OptionParsing.Harden(root);
         var parse = root.Parse(args);

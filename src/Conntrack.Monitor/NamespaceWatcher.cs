@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Conntrack.Host.Netlink;
+using Conntrack.Monitor.Top;
 using Conntrack.Table;
 
 namespace Conntrack.Monitor;
@@ -30,6 +31,9 @@ internal sealed class NamespaceWatcher : IDisposable
     private double _lastResyncSeconds;
     private volatile NamespaceSnapshot? _latest;
     private volatile string? _error;
+    private volatile TopQuery? _topQuery;
+    private volatile TopView? _latestTop;
+    private TopTally? _tally;
     private NamespaceFacts _facts = new(null, null, false);
 
     public NamespaceWatcher(string label, NetnsTarget? target, MonitorOptions options, HostSources host)
@@ -44,11 +48,20 @@ internal sealed class NamespaceWatcher : IDisposable
 
     public string Label { get; }
 
+    /// <summary>The namespace watched; null for the one ctnet runs in.</summary>
+    public NetnsTarget? Target => _target;
+
     /// <summary>The last snapshot published; null before the first resync finished.</summary>
     public NamespaceSnapshot? Latest => _latest;
 
     /// <summary>Why the watcher is not watching right now (null while it is).</summary>
     public string? Error => _error;
+
+    /// <summary>The last answer to the query of <see cref="Show"/>; null before the first.</summary>
+    public TopView? LatestTop => _latestTop;
+
+    /// <summary>Asks for the top view's page; answered on the watcher's next loop, then with every snapshot.</summary>
+    public void Show(TopQuery query) => _topQuery = query;
 
     public void Start() => _thread.Start();
 
@@ -94,11 +107,17 @@ internal sealed class NamespaceWatcher : IDisposable
                 _overruns++;
             // Publish before resyncing: under a flood every read overruns, and a snapshot that waited behind each
             // resync would leave the dashboard and /metrics a resync late; this one states the loss it carries.
+            bool asked = _topQuery is { } query && !ReferenceEquals(query, _tally?.Query);
+            if (asked)
+                Tally(_topQuery!);
             if (clock.Elapsed >= nextPublish)
             {
                 Publish(client, events.LostEvents - _lostBefore);
                 nextPublish = clock.Elapsed + _options.Interval;
+                asked = _tally is not null;
             }
+            if (asked)
+                _latestTop = _tally!.View(Label, client);
             if (read.Overrun)
                 Resync(client);
             else if (clock.Elapsed >= nextResync)
@@ -112,7 +131,10 @@ internal sealed class NamespaceWatcher : IDisposable
     private void OnEvent(ConntrackEventType type, in KernelEntry entry)
     {
         if (_mirror.TryGet(entry.Original, out var previous))
+        {
             _aggregate.Remove(previous);
+            _tally?.Remove(previous);
+        }
         _mirror.Apply(type, entry);
         switch (type)
         {
@@ -121,7 +143,18 @@ internal sealed class NamespaceWatcher : IDisposable
             default: _destroys++; return;
         }
         if (_mirror.TryGet(entry.Original, out var current))
+        {
             _aggregate.Add(current);
+            _tally?.Add(current, type == ConntrackEventType.New);
+        }
+    }
+
+    /// <summary>A new query counts the mirror afresh by its grouping and filter.</summary>
+    private void Tally(TopQuery query)
+    {
+        _tally = new TopTally(query);
+        foreach (var entry in _mirror.Entries)
+            _tally.Add(entry, created: false);
     }
 
     private void Resync(ConntrackClient client)
@@ -129,8 +162,12 @@ internal sealed class NamespaceWatcher : IDisposable
         long started = Stopwatch.GetTimestamp();
         _mirror.Resync(client);
         _aggregate.Clear();
+        _tally?.Clear();
         foreach (var entry in _mirror.Entries)
+        {
             _aggregate.Add(entry);
+            _tally?.Add(entry, created: false);
+        }
         _lastResyncSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 

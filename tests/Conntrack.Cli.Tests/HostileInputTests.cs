@@ -150,6 +150,8 @@ public sealed class HostileInputTests : IDisposable
         Add("plan --memory-profile", "-1", "0");
         Add("doctor --page-size", "-1", "0");
         Add("bench --flows", "-1", "0");
+        Add("top --rows", "-1", "0");
+        Add("top --interval", "-1");
         return rows;
     }
 

@@ -37,7 +37,7 @@ public sealed class KernelTableCommandTests
     [InlineData("the addresses and -f name both IPv4 and IPv6: an entry has one family", "-s", "1.2.3.4", "-f", "ipv6")]
     public void Every_table_command_refuses_a_bad_filter_in_one_line(string message, params string[] filter)
     {
-        foreach (string command in new[] { "list", "count", "delete", "events" })
+        foreach (string command in new[] { "list", "count", "delete", "events", "top" })
             AssertRefused("ctnet: " + message, [command, .. filter]);
     }
 
@@ -76,6 +76,18 @@ public sealed class KernelTableCommandTests
         AssertRefused("ctnet: --top '-1': expected a whole number from 0 to 10000000", "count", "--by", "state", "--top", "-1");
         AssertRefused("ctnet: --event-mask 'FOO': expected NEW, UPDATE, DESTROY or ALL, separated by commas", "events", "-e", "FOO");
         AssertRefused("ctnet: --buffer-size '10': expected from 64K to 1G", "events", "-b", "10");
+    }
+
+    [Fact]
+    public void Top_checks_its_own_options_before_watching()
+    {
+        AssertRefused("ctnet: --group 'colour': expected src, dst, dport, state, netns, zone or mark", "top", "--group", "colour");
+        AssertRefused("ctnet: --sort 'age': expected source, destination, protocol, state, ttl, packets or bytes", "top", "--list", "--sort", "age");
+        AssertRefused("ctnet: --rows '0': expected a whole number from 1 to 10000", "top", "--once", "--rows", "0");
+        AssertRefused("ctnet: --netns 'ctnet-no-such-ns': expected all or a namespace name in /run/netns (ip netns list)", "top", "--netns", "ctnet-no-such-ns");
+        AssertRefused("ctnet: --json needs --once: the live view is for a terminal", "top", "--json");
+        // The test's standard streams are pipes, as under cron or a CI job.
+        AssertRefused("ctnet: ctnet top needs a terminal; use --once to print one frame (--once --json for JSON)", "top");
     }
 
     [Fact]

@@ -82,7 +82,7 @@ internal static class ServeCommand
             .GetAwaiter().GetResult();
     }
 
-    private static TimeSpan FromNanoseconds(long ns) => TimeSpan.FromTicks(ns / 100);
+    internal static TimeSpan FromNanoseconds(long ns) => TimeSpan.FromTicks(ns / 100);
 
     /// <summary>The kernel doubles SO_RCVBUF and keeps at least a page or two; past 1 GiB an int no longer holds it.</summary>
     private static long EventBuffer(string option, string text)
@@ -98,7 +98,8 @@ internal static class ServeCommand
             ? endpoint
             : throw UsageException.For(option, text, "an address and port such as 127.0.0.1:9467 or [::1]:9467");
 
-    private static List<(string, NetnsTarget)> Namespaces(string[] names)
+    /// <summary>Names from /run/netns, or all (then the monitor enumerates them itself); shared with top.</summary>
+    internal static List<(string, NetnsTarget)> Namespaces(string[] names)
     {
         // all: the monitor enumerates the namespaces itself, again and again.
         if (names.Contains("all", StringComparer.Ordinal))

@@ -53,17 +53,23 @@ internal sealed class TableFilterOptions
     public Option<ushort?> OriginalZone { get; } = ZoneOption("--orig-zone", null, "Zone of the original direction only (nft ct original zone set).");
     public Option<ushort?> ReplyZone { get; } = ZoneOption("--reply-zone", null, "Zone of the reply direction only.");
 
+    private Option[] All => [
+        Source, Destination, ReplySource, ReplyDestination, Protocol, Family, SourcePort, DestinationPort,
+        ReplySourcePort, ReplyDestinationPort, State, Mark, Status, Zone, OriginalZone, ReplyZone,
+    ];
+
     public void AddTo(Command command)
     {
-        foreach (Option option in new Option[]
-        {
-            Source, Destination, ReplySource, ReplyDestination, Protocol, Family, SourcePort, DestinationPort,
-            ReplySourcePort, ReplyDestinationPort, State, Mark, Status, Zone, OriginalZone, ReplyZone,
-        })
-        {
+        foreach (var option in All)
             command.Add(option);
-        }
     }
+
+    /// <summary>The filter options given, as conntrack options again ("-p tcp --dport 443"), for showing the filter.</summary>
+    public string Text(ParseResult parse) => string.Join(' ', All
+        .Select(o => parse.GetResult(o))
+        .OfType<System.CommandLine.Parsing.OptionResult>()
+        .Where(r => !r.Implicit)
+        .Select(r => r.IdentifierToken is { } name ? $"{name.Value} {string.Join(' ', r.Tokens.Select(t => t.Value))}" : ""));
 
     /// <summary>The filter, after the checks that need more than one option (ports and states need -p, one family).</summary>
     public EntryFilter Build(ParseResult parse)

@@ -23,19 +23,24 @@ public sealed class EntryGroups(GroupBy by)
 
     public void Add(in KernelEntry e)
     {
-        var o = e.Original;
-        bool src = (By & GroupBy.Src) != 0, dst = (By & GroupBy.Dst) != 0;
-        var key = new GroupKey(
-            src ? o.SrcHi : 0, src ? o.SrcLo : 0, dst ? o.DstHi : 0, dst ? o.DstLo : 0,
-            (By & GroupBy.Mark) != 0 ? e.Mark : 0,
-            (By & GroupBy.Dport) != 0 && FlowTuple.HasPorts(o.Protocol) ? o.DstId : (ushort)0,
-            (By & GroupBy.Zone) != 0 ? e.Zone : (ushort)0,
-            (By & GroupBy.Proto) != 0 ? o.Protocol : (byte)0,
-            (By & GroupBy.State) != 0 ? e.State : StateId.Absent,
-            src || dst ? e.Family : 0);
-        ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, key, out _);
+        ref long count = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_counts, KeyOf(By, e), out _);
         count++;
         Total++;
+    }
+
+    /// <summary>The group <paramref name="e"/> falls in when grouping by <paramref name="by"/>.</summary>
+    public static GroupKey KeyOf(GroupBy by, in KernelEntry e)
+    {
+        var o = e.Original;
+        bool src = (by & GroupBy.Src) != 0, dst = (by & GroupBy.Dst) != 0;
+        return new GroupKey(
+            src ? o.SrcHi : 0, src ? o.SrcLo : 0, dst ? o.DstHi : 0, dst ? o.DstLo : 0,
+            (by & GroupBy.Mark) != 0 ? e.Mark : 0,
+            (by & GroupBy.Dport) != 0 && FlowTuple.HasPorts(o.Protocol) ? o.DstId : (ushort)0,
+            (by & GroupBy.Zone) != 0 ? e.Zone : (ushort)0,
+            (by & GroupBy.Proto) != 0 ? o.Protocol : (byte)0,
+            (by & GroupBy.State) != 0 ? e.State : StateId.Absent,
+            src || dst ? e.Family : 0);
     }
 
     /// <summary>The groups, largest first (ties in key order, so the output is stable); <paramref name="top"/> 0 = all.</summary>

@@ -1,11 +1,10 @@
 using Conntrack.Flows;
-using Conntrack.Host.Listing;
 using Conntrack.Host.Netlink;
 
-namespace Conntrack.Cli.Commands;
+namespace Conntrack.Host.Listing;
 
 /// <summary>Turns the conntrack filter into the dump request the kernel can apply itself; the rest stays for <see cref="EntryMatcher"/>.</summary>
-internal static class KernelDump
+public static class KernelDump
 {
     /// <summary>
     /// Family, mark/mask, status/mask and a non-zero zone always; exact addresses, the protocol, and TCP/UDP
