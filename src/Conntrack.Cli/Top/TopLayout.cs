@@ -78,12 +78,12 @@ internal static class TopLayout
     {
         bool netns = frame.Namespaces.Count > 1;
         bool counters = frame.Entries.Any(e => e.Packets is not null);
-        int fixedWidth = 5 + 1 + 11 + 1 + 7 + 1 + 2 + (counters ? 18 : 0) + (netns ? 13 : 0);
+        int fixedWidth = 6 + 1 + 11 + 1 + 7 + 1 + 2 + (counters ? 18 : 0) + (netns ? 13 : 0);
         int ends = Math.Max(20, width - fixedWidth - 2);
         int src = ends / 2, dst = ends - src;
         string Sorted(string name, string column) => frame.SortBy == column ? name + (frame.Ascending ? "▲" : "▼") : name;
         string Row(string ns, string s, string d, string proto, string state, string ttl, string flags, string packets, string bytes) =>
-            Fit((netns ? Cell(ns, 12) + " " : "") + Cell(s, src) + " " + Cell(d, dst) + " " + Cell(proto, 5) + " " + Cell(state, 11) + " " + Right(ttl, 7) + " " +
+            Fit((netns ? Cell(ns, 12) + " " : "") + Cell(s, src) + " " + Cell(d, dst) + " " + Cell(proto, 6) + " " + Cell(state, 11) + " " + Right(ttl, 7) + " " +
                 Cell(flags, 2) + (counters ? " " + Right(packets, 8) + " " + Right(bytes, 8) : ""), width);
         lines.Add(new ScreenLine(Row("NETNS", Sorted("SOURCE", "source"), Sorted("DESTINATION", "destination"), Sorted("PROTO", "protocol"),
             Sorted("STATE", "state"), Sorted("TTL", "ttl"), "FL", Sorted("PKTS", "packets"), Sorted("BYTES", "bytes")), LineStyle.Heading));
