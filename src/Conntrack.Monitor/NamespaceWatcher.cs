@@ -117,7 +117,7 @@ internal sealed class NamespaceWatcher : IDisposable
                 asked = _tally is not null;
             }
             if (asked)
-                _latestTop = _tally!.View(Label, client);
+                _latestTop = _tally!.View(Label, (request, handler) => client.Dump(request, handler));
             if (read.Overrun)
                 Resync(client);
             else if (clock.Elapsed >= nextResync)

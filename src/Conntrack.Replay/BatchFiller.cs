@@ -34,6 +34,7 @@ internal sealed class BatchFiller(CaptureReader reader, ReplayOptions options, C
     private int _pendingOriginal;
     private NetfilterHook _pendingHook;
     private bool _started;
+    private long _firstTimestamp = long.MinValue;
 
     private byte[] _ahead = [];
     private readonly List<Ahead> _aheadPackets = [];
@@ -95,8 +96,14 @@ internal sealed class BatchFiller(CaptureReader reader, ReplayOptions options, C
         }
     }
 
-    private static bool Fits(PacketBatch batch, int length, long now) =>
-        batch.Count == 0 || (batch.Fits(length) && now - batch.FirstTimestamp <= BatchSpan);
+    /// <summary>
+    /// A batch also ends at each whole second from the first packet, so the timeline's points (and the ticks a
+    /// consumer sees) hold exactly the packets before their end.
+    /// </summary>
+    private bool Fits(PacketBatch batch, int length, long now) =>
+        batch.Count == 0 || (batch.Fits(length) && now - batch.FirstTimestamp <= BatchSpan && Second(now) == Second(batch.FirstTimestamp));
+
+    private long Second(long timestamp) => (timestamp - _firstTimestamp) / Timeline.SecondNanos;
 
     /// <summary>The requested view, or the one the first packets point to (kept in <see cref="_ahead"/> for tracking).</summary>
     private ViewChoice ChooseView()
@@ -178,8 +185,10 @@ internal sealed class BatchFiller(CaptureReader reader, ReplayOptions options, C
         return false;
     }
 
-    private static void Add(PacketBatch batch, int[] originalLengths, ReadOnlySpan<byte> packet, long timestamp, int originalLength, NetfilterHook hook)
+    private void Add(PacketBatch batch, int[] originalLengths, ReadOnlySpan<byte> packet, long timestamp, int originalLength, NetfilterHook hook)
     {
+        if (_firstTimestamp == long.MinValue)
+            _firstTimestamp = timestamp;
         originalLengths[batch.Count] = originalLength;
         if (!batch.TryAdd(packet, timestamp, hook))
             throw new InvalidOperationException($"a {packet.Length}-byte packet does not fit an empty batch");

@@ -34,6 +34,12 @@ public sealed record ReplayOptions
     /// <summary>Capture time between two <see cref="Status"/> calls, nanoseconds.</summary>
     public long StatusEvery { get; init; } = 5_000_000_000;
 
+    /// <summary>
+    /// Called at every whole second of capture time that packets cross (after a gap, once, at the last second
+    /// before the next packet), and once at the end; the replay waits for it, so it can pace the replay. Null for none.
+    /// </summary>
+    public Action<ReplayTick>? Tick { get; init; }
+
     /// <summary>Fixed hash key for reproducible bucket placement (tests); null = random, as the kernel.</summary>
     public ulong? HashSeed { get; init; }
 }

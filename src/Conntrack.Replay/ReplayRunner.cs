@@ -23,7 +23,7 @@ public static class ReplayRunner
         var status = options.Status is { } report ? new StatusReporter(report, options.StatusEvery) : null;
         var filler = new BatchFiller(reader, options, cancellationToken);
         using var tracker = new ParallelTracker(table, options.Threads);
-        TrackAll(table, filler, tracker, run, status, recorder);
+        TrackAll(table, filler, tracker, run, status, recorder, options.Tick);
         options.Progress?.Invoke(1.0);
         return Summarize(reader, table, recorder, filler, run);
     }
@@ -32,7 +32,7 @@ public static class ReplayRunner
     /// Two batches: while one is tracked, the reading thread fills the other (copied, parsed
     /// and routed), then joins the workers; all bookkeeping happens per batch or per verdict.
     /// </summary>
-    private static void TrackAll(ConntrackTable table, BatchFiller filler, ParallelTracker tracker, RunState run, StatusReporter? status, ReplayRecorder recorder)
+    private static void TrackAll(ConntrackTable table, BatchFiller filler, ParallelTracker tracker, RunState run, StatusReporter? status, ReplayRecorder recorder, Action<ReplayTick>? tick)
     {
         var current = new PacketBatch(table, BatchPackets, BatchBytes);
         var next = new PacketBatch(table, BatchPackets, BatchBytes);
@@ -45,9 +45,21 @@ public static class ReplayRunner
             tracker.Process(current, fillNext);
             run.Flush(current, currentLengths);
             status?.Observe(run, table, recorder);
+            if (tick is not null)
+                Tick(tick, table, recorder, run, current, next);
             (current, next) = (next, current);
             (currentLengths, nextLengths) = (nextLengths, currentLengths);
         }
+    }
+
+    /// <summary>Batches end at whole seconds of capture time: between this batch and the next the table is exact for the second the next begins in.</summary>
+    private static void Tick(Action<ReplayTick> tick, ConntrackTable table, ReplayRecorder recorder, RunState run, PacketBatch current, PacketBatch next)
+    {
+        long Second(long timestamp) => (timestamp - run.First) / Timeline.SecondNanos;
+        bool final = next.Count == 0;
+        long at = final ? run.Last : run.First + (Second(next.Timestamp(0)) * Timeline.SecondNanos);
+        if (final || Second(next.Timestamp(0)) > Second(current.Timestamp(current.Count - 1)))
+            tick(new ReplayTick(at, (at - run.First) / 1e9, final, table, recorder.Created, recorder.Destroyed, recorder.TableFullDrops, recorder.AllocationFailures));
     }
 
     private static ReplayResult Summarize(CaptureReader reader, ConntrackTable table, ReplayRecorder recorder, BatchFiller filler, RunState run)

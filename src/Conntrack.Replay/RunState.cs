@@ -24,7 +24,10 @@ internal sealed class RunState(ConntrackTable table, ReplayRecorder recorder, bo
     public void Flush(PacketBatch batch, ReadOnlySpan<int> originalLengths)
     {
         if (Packets == 0)
+        {
             First = batch.Timestamp(0);
+            Timeline.Begin(First);
+        }
         for (int i = 0; i < batch.Count; i++)
         {
             Bytes += originalLengths[i];

@@ -9,11 +9,11 @@ namespace Conntrack.Replay;
 public sealed class Timeline
 {
     public const int MaxPoints = 1200;
-    private const long Second = 1_000_000_000;
+    public const long SecondNanos = 1_000_000_000;
 
     private readonly List<TimelinePoint> _points = [];
     private long _start = long.MinValue;
-    private long _width = Second;
+    private long _width = SecondNanos;
     private TimelinePoint _open;
     private Cumulative _atOpen;
     private Cumulative _latest;
@@ -29,6 +29,13 @@ public sealed class Timeline
 
     /// <summary>Closed intervals; <see cref="Finish"/> closes the last one.</summary>
     public IReadOnlyList<TimelinePoint> Points => _points;
+
+    /// <summary>Starts the first interval at <paramref name="start"/> (the first packet) with the table empty; else it starts at the first observation.</summary>
+    public void Begin(long start)
+    {
+        _start = start;
+        _open = new TimelinePoint(start, 0, 0, 0, 0, 0, 0);
+    }
 
     /// <summary>Called after every packet with the table's count and the cumulative counters.</summary>
     public void Observe(long now, int entries, in Cumulative totals) => Observe(now, entries, entries, totals);

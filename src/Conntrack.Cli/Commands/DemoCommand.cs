@@ -41,6 +41,7 @@ internal static class DemoCommand
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
                 AllocationLimit = allocationLimit,
                 Threads = runOptions.ThreadsFor(parse, bytes.Length),
+                HashSeed = runOptions.HashSeedOf(parse),
             });
             ReportWriter.Write(result, settings, parse, reportOptions, profile, parse.GetValue(runOptions.Dump), Open);
             return ExitCodes.Success;

@@ -44,6 +44,7 @@ internal static class ReplayCommand
                 NetnsInode = parse.GetValue(reportOptions.NetnsInode),
                 AllocationLimit = allocationLimit,
                 Threads = runOptions.ThreadsFor(parse, reader.Length),
+                HashSeed = runOptions.HashSeedOf(parse),
                 View = parse.GetValue(view) switch
                 {
                     "router" => CaptureView.Router,

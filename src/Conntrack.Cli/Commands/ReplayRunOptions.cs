@@ -21,11 +21,20 @@ internal sealed class ReplayRunOptions
         HelpName = "N",
     }.ParsedBy((option, text) => (int)ValueParsers.Whole(1, 64)(option, text));
 
+    public Option<long?> HashSeed { get; } = new Option<long?>("--hash-seed")
+    {
+        Description = "Fix the table's hash key (and with it bucket placement, what lookups reap and which entry early drop takes), so two runs agree entry for entry; default: random, as the kernel's.",
+        HelpName = "N",
+    }.ParsedBy(ValueParsers.Whole(0, long.MaxValue));
+
     public void AddTo(Command command)
     {
         command.Add(Dump);
         command.Add(Threads);
+        command.Add(HashSeed);
     }
+
+    public ulong? HashSeedOf(ParseResult parse) => (ulong?)parse.GetValue(HashSeed);
 
     /// <summary>The threads asked for, else every core for a capture large enough to be worth it.</summary>
     public int ThreadsFor(ParseResult parse, long? captureBytes) =>

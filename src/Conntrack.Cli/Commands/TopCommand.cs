@@ -1,10 +1,12 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Conntrack.Cli.Input;
 using Conntrack.Cli.Top;
 using Conntrack.Monitor;
 using Conntrack.Monitor.Top;
+using Conntrack.Replay;
 
 namespace Conntrack.Cli.Commands;
 
@@ -57,22 +59,35 @@ internal static class TopCommand
         var once = new Option<bool>("--once") { Description = "Print one frame (after two snapshots, so rates exist) and exit." };
         var json = new Option<bool>("--json") { Description = "With --once: the frame as one JSON object." };
         var allowDelete = new Option<bool>("--allow-delete") { Description = "Let d delete the highlighted entry or group, after a y/N confirmation." };
-        var filter = new TableFilterOptions();
-        var command = new Command("top", "A live terminal view of the conntrack table: count against max, rates, drops, forecast, the doctor's verdict, and what fills it, grouped or one row per entry.")
+        var replay = new Option<string?>("--replay")
         {
-            netns, interval, group, list, sort, reverse, rows, once, json, allowDelete,
+            Description = "Drive the view by the engine replaying a capture (pcap or pcapng) in capture time instead of a live table.",
+            HelpName = "FILE",
+        }.ParsedBy((_, path) => InputFile.Require(path, streamOk: false));
+        var speed = new Option<double>("--speed")
+        {
+            Description = "With --replay: capture seconds per second, such as 10x or 0.5x, or max (default 1x; --once replays at max).",
+            HelpName = "N|Nx|max",
+            DefaultValueFactory = _ => 1,
+        }.ParsedBy(Speed);
+        var at = new Option<long?>("--at")
+        {
+            Description = "With --replay: stop at this capture time after the first packet (such as 90s or 10m) and hold the table there; default: the end.",
+            HelpName = "DURATION",
+        }.ParsedBy(ValueParsers.Duration(Day * 3650));
+        var settings = new SettingsOptions();
+        var runOptions = new ReplayRunOptions();
+        var filter = new TableFilterOptions();
+        var command = new Command("top", "A live terminal view of the conntrack table: count against max, rates, drops, forecast, the doctor's verdict, and what fills it, grouped or one row per entry; or of a capture replayed.")
+        {
+            netns, interval, group, list, sort, reverse, rows, once, json, allowDelete, replay, speed, at,
         };
+        settings.AddTo(command);
+        command.Add(runOptions.HashSeed);
         filter.AddTo(command);
         command.SetAction(parse => CliErrors.Guard(() =>
         {
-            string[] names = parse.GetValue(netns) ?? [];
             bool printOnce = parse.GetValue(once);
-            var options = new MonitorOptions
-            {
-                Namespaces = ServeCommand.Namespaces(names),
-                AllNamespaces = names.Contains("all", StringComparer.Ordinal),
-                Interval = ServeCommand.FromNanoseconds(parse.GetRequiredValue(interval)),
-            };
             var entryFilter = filter.Build(parse);
             var query = new TopQuery
             {
@@ -84,33 +99,64 @@ internal static class TopCommand
                 FilterText = entryFilter.IsEmpty ? "" : filter.Text(parse),
                 Rows = (int)parse.GetRequiredValue(rows),
             };
+            using ITopSource source = parse.GetValue(replay) is { } capture
+                ? (ITopSource)Replay(parse, capture, settings, runOptions.HashSeedOf(parse), printOnce ? 0 : parse.GetRequiredValue(speed), parse.GetValue(at), netns, allowDelete)
+                : Live(parse, netns, interval, speed, at, settings, runOptions.HashSeed);
             if (parse.GetValue(json) && !printOnce)
                 throw new UsageException("--json needs --once: the live view is for a terminal");
             if (!printOnce && (Console.IsInputRedirected || Console.IsOutputRedirected))
                 throw new UsageException("ctnet top needs a terminal; use --once to print one frame (--once --json for JSON)");
-            using var session = new TopSession(options) { Query = query };
-            session.Start();
-            return printOnce ? PrintOnce(session, parse.GetValue(json)) : TopTerminal.Run(session, parse.GetValue(allowDelete));
+            source.Query = query;
+            source.Start();
+            return printOnce ? PrintOnce(source, parse.GetValue(json)) : TopTerminal.Run(source, parse.GetValue(allowDelete));
         }));
         return command;
     }
 
-    private static int PrintOnce(TopSession session, bool json)
+    private static TopSession Live(ParseResult parse, Option<string[]> netns, Option<long> interval, Option<double> speed, Option<long?> at, SettingsOptions settings, Option<long?> hashSeed)
+    {
+        foreach (Option option in new Option[] { speed, at, hashSeed, settings.Set, settings.Sysctl, settings.ProcSys })
+        {
+            if (parse.GetResult(option) is { Implicit: false })
+                throw new UsageException($"{option.Name} goes with --replay: a live table has the kernel's settings");
+        }
+        string[] names = parse.GetValue(netns) ?? [];
+        return new TopSession(new MonitorOptions
+        {
+            Namespaces = ServeCommand.Namespaces(names),
+            AllNamespaces = names.Contains("all", StringComparer.Ordinal),
+            Interval = ServeCommand.FromNanoseconds(parse.GetRequiredValue(interval)),
+        });
+    }
+
+    private static TopReplay Replay(ParseResult parse, string capture, SettingsOptions settings, ulong? hashSeed, double speed, long? at, Option<string[]> netns, Option<bool> allowDelete)
+    {
+        if (parse.GetResult(netns) is { Implicit: false })
+            throw new UsageException("--netns does not go with --replay: the replay's table is the engine's");
+        if (parse.GetValue(allowDelete))
+            throw new UsageException("--allow-delete does not go with --replay: there is no kernel table to delete from");
+        var options = new ReplayOptions { Settings = settings.Build(parse), View = null, HashSeed = hashSeed };
+        return new TopReplay(InputFile.Open(capture), options, speed, at / 1e9);
+    }
+
+    /// <summary>One frame: for a live table the second snapshot (so rates exist), for a replay the table where it holds.</summary>
+    private static int PrintOnce(ITopSource source, bool json)
     {
         var deadline = DateTime.UtcNow + OnceTimeout;
         TopFrame? first = null, frame = null;
-        while (DateTime.UtcNow < deadline)
+        bool replay = source is TopReplay;
+        while (true)
         {
-            frame = session.Frame();
+            frame = source.Frame();
             if (frame is not null && frame.Namespaces.Count == 0)
                 throw new IOException(frame.Problems[0]);
             first ??= frame;
-            if (frame is not null && frame.Taken > first!.Taken)
+            if (frame is not null && (replay ? ((TopReplay)source).Holding : frame.Taken > first!.Taken))
                 break;
-            Thread.Sleep(50);
+            if (!replay && DateTime.UtcNow > deadline)
+                throw new IOException($"no second snapshot from every namespace within {OnceTimeout.TotalSeconds:0} s");
+            Thread.Sleep(20);
         }
-        if (frame is null || frame.Taken == first?.Taken)
-            throw new IOException($"no second snapshot from every namespace within {OnceTimeout.TotalSeconds:0} s");
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(frame, Json));
@@ -120,6 +166,17 @@ internal static class TopCommand
         foreach (var line in TopLayout.Lines(frame, width, selected: null, status: "").SkipLast(1))
             Console.Out.WriteLine(line.Text.TrimEnd());
         return ExitCodes.Success;
+    }
+
+    /// <summary>"10x", "10", "0.5x" capture seconds per second; max: as fast as the engine goes (0).</summary>
+    private static double Speed(string option, string text)
+    {
+        if (text.Trim() == "max")
+            return 0;
+        string number = text.Trim().EndsWith('x') ? text.Trim()[..^1] : text;
+        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double speed) && double.IsFinite(speed) && speed is > 0 and <= 1_000_000
+            ? speed
+            : throw UsageException.For(option, text, "a speed such as 10x, 0.5x or max: capture seconds per second, above 0 and at most 1000000");
     }
 
     private static TopColumn Column(string option, string text) =>

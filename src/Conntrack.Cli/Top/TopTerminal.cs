@@ -8,12 +8,12 @@ internal static class TopTerminal
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
 
-    public static int Run(TopSession session, bool allowDelete)
+    public static int Run(ITopSource session, bool allowDelete)
     {
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
-        var controller = new TopController(session.Query, allowDelete, session.Delete, session.Delete);
+        var controller = new TopController(session.Query, allowDelete && session.CanDelete, session.Delete, session.Delete);
         TopFrame? frame = null;
         using (var screen = new TerminalScreen(Console.Out))
         {

@@ -8,13 +8,15 @@ namespace Conntrack.Monitor.Top;
 /// view shows, their answers composed into one <see cref="TopFrame"/>. Read-only towards the kernel except
 /// <see cref="Delete(TopEntryRow)"/> and <see cref="Delete(TopGroupRow)"/>, which the command allows only when asked to.
 /// </summary>
-public sealed class TopSession : IDisposable
+public sealed class TopSession : ITopSource
 {
     private readonly HostSources _host = new();
     private readonly WatcherSet _watchers;
-    private readonly Dictionary<string, DropRates> _drops = new(StringComparer.Ordinal);
+    private readonly TopHeaders _headers = new();
     private TopQuery _query = new();
     private TopQuery _asked = new();
+
+    public bool CanDelete => true;
 
     public TopSession(MonitorOptions options)
     {
@@ -50,15 +52,7 @@ public sealed class TopSession : IDisposable
         if (answered.Count == 0 || answered.Any(a => a.Snapshot is null || !ReferenceEquals(a.View?.Query, _asked)))
             return problems.Count > 0 && answered.Count == 0 ? Empty(problems) : null;
         var snapshots = answered.Select(a => a.Snapshot!).ToList();
-        var views = answered.Select(a => a.View!).ToList();
-        var groups = views.SelectMany(v => v.Groups);
-        var entryOrder = new TopEntryOrder(_query.SortBy, _query.Reverse);
-        return new TopFrame(
-            snapshots.Max(s => s.Taken), TopGroupings.Name(_query.Grouping), _query.ListEntries, _query.SortBy.ToString().ToLowerInvariant(),
-            _query.Reverse, TopColumns.Ascending(_query.SortBy, _query.Reverse), _query.FilterText, Header(snapshots), [.. answered.Select(a => a.Label)], views.Sum(v => v.Matching),
-            [.. (_query.Reverse ? groups.OrderBy(g => g.Entries) : groups.OrderByDescending(g => g.Entries)).Skip(_query.Offset).Take(_query.Rows)],
-            [.. views.SelectMany(v => v.Entries).OrderBy(r => r.Entry, entryOrder).Skip(_query.Offset).Take(_query.Rows)],
-            problems);
+        return TopFrame.Compose(_query, snapshots.Max(s => s.Taken), _headers.Of(snapshots), [.. answered.Select(a => a.View!)], problems);
     }
 
     /// <summary>Deletes one entry (by tuple, zone and id): false when it was already gone.</summary>
@@ -89,43 +83,6 @@ public sealed class TopSession : IDisposable
     private NetnsTarget? Target(string netns) =>
         _watchers.FirstOrDefault(w => w.Label == netns)?.Target ?? throw new InvalidOperationException($"namespace {netns} is no longer watched");
 
-    private TopHeader Header(List<NamespaceSnapshot> snapshots)
-    {
-        var rates = snapshots.Select(s => Rates(s)).ToList();
-        var busiest = snapshots.MaxBy(s => s.Max > 0 ? (double)s.Entries / s.Max : s.Entries)!;
-        var doctor = DoctorView.Of(busiest);
-        return new TopHeader(
-            snapshots.Sum(s => s.Entries), snapshots.Max(s => s.Max), snapshots.Max(s => s.Buckets),
-            snapshots.Sum(s => s.CreatedPerSecond), snapshots.Sum(s => s.DestroyedPerSecond),
-            rates.Sum(r => r.Drops), rates.Sum(r => r.EarlyDrops), snapshots.Sum(s => s.Stat("insert_failed")),
-            snapshots.Min(s => s.TimeToFullSeconds) is var full && double.IsFinite(full) ? full : null,
-            // The bucket array is the host's, the same in every namespace: counted once.
-            snapshots.Sum(s => s.Memory.EntriesBytes + s.Memory.ExtensionsBytes) + snapshots.Max(s => s.Memory.BucketsBytes),
-            snapshots.Sum(s => s.EventsLost), doctor.Verdict, doctor.Headline);
-    }
-
-    /// <summary>Drops and early drops per second between a namespace's last two snapshots.</summary>
-    private (double Drops, double EarlyDrops) Rates(NamespaceSnapshot snapshot)
-    {
-        if (!_drops.TryGetValue(snapshot.Netns, out var rates) || !ReferenceEquals(rates.Current, snapshot))
-            _drops[snapshot.Netns] = rates = new DropRates(snapshot, rates?.Current);
-        return (rates.Drops, rates.EarlyDrops);
-    }
-
-    private TopFrame Empty(List<string> problems) => new(
-        DateTimeOffset.UtcNow, TopGroupings.Name(_query.Grouping), _query.ListEntries, _query.SortBy.ToString().ToLowerInvariant(), _query.Reverse, TopColumns.Ascending(_query.SortBy, _query.Reverse),
-        _query.FilterText, new TopHeader(0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, "unknown", problems[0]), [], 0, [], [], problems);
-
-    private sealed class DropRates(NamespaceSnapshot current, NamespaceSnapshot? previous)
-    {
-        public NamespaceSnapshot Current { get; } = current;
-        public double Drops { get; } = PerSecond(current, previous, "drop");
-        public double EarlyDrops { get; } = PerSecond(current, previous, "early_drop");
-
-        private static double PerSecond(NamespaceSnapshot now, NamespaceSnapshot? before, string stat)
-        {
-            double seconds = before is null ? 0 : (now.Taken - before.Taken).TotalSeconds;
-            return seconds > 0 ? Math.Max(0, now.Stat(stat) - before!.Stat(stat)) / seconds : 0;
-        }
-    }
+    private TopFrame Empty(List<string> problems) =>
+        TopFrame.Compose(_query, DateTimeOffset.UtcNow, new TopHeader(0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, "unknown", problems[0]), [], problems);
 }

@@ -70,14 +70,19 @@ internal sealed class TopTally
         Matching = 0;
     }
 
-    /// <summary>The page the query asks for; the created counts restart, so new/s is per view.</summary>
-    public TopView View(string netns, ConntrackClient client)
+    /// <summary>
+    /// The page the query asks for; the created counts restart, so new/s is per view.
+    /// </summary>
+    /// <param name="netns">The namespace the rows are labelled with.</param>
+    /// <param name="dump">Lists the table for the entry list (ctnetlink, or the replay's table), given the kernel-side part of the filter.</param>
+    /// <param name="seconds">The time since the last view that new/s is over; null: the wall clock's.</param>
+    public TopView View(string netns, Action<DumpRequest, EntryHandler> dump, double? seconds = null)
     {
-        double seconds = Stopwatch.GetElapsedTime(_since).TotalSeconds;
+        seconds ??= Stopwatch.GetElapsedTime(_since).TotalSeconds;
         _since = Stopwatch.GetTimestamp();
         TopView view = Query.ListEntries
-            ? Entries(netns, client)
-            : new TopView(netns, Query, DateTimeOffset.UtcNow, Matching, Groups(netns, seconds), []);
+            ? Entries(netns, dump)
+            : new TopView(netns, Query, DateTimeOffset.UtcNow, Matching, Groups(netns, seconds.Value), []);
         _created.Clear();
         return view;
     }
@@ -103,11 +108,11 @@ internal sealed class TopTally
         { Key = g.Key })];
     }
 
-    private TopView Entries(string netns, ConntrackClient client)
+    private TopView Entries(string netns, Action<DumpRequest, EntryHandler> dump)
     {
         var page = new TopEntryPage(new TopEntryOrder(Query.SortBy, Query.Reverse), Query.Offset + Query.Rows);
         long matching = 0;
-        client.Dump(Query.Filter is { } f ? KernelDump.Request(f) : DumpRequest.All, (in KernelEntry e) =>
+        dump(Query.Filter is { } f ? KernelDump.Request(f) : DumpRequest.All, (in KernelEntry e) =>
         {
             if (_matcher is null || _matcher.Matches(e))
             {
