@@ -78,7 +78,7 @@ public sealed class TopReplayTests : IDisposable
         var top = CtnetProcess.Run("top", "--replay", _capture, "--hash-seed", Seed, "--set", Max, "--once", "--group", "dport");
         Assert.True(top.ExitCode == 0, top.Stderr);
         var lines = top.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("ctnet top  netns replay", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("ctnet top  replay flood.pcap +0:00:19", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("entries 3,999 / 4,000 [####", lines[1], StringComparison.Ordinal);
         Assert.Matches(@"^tcp/80 +3,999 +100% ", lines[7]);
         Assert.All(lines, l => Assert.True(l.Length <= 100, l));

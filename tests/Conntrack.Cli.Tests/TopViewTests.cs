@@ -10,7 +10,7 @@ namespace Conntrack.Cli.Tests;
 public sealed class TopViewTests
 {
     private static TopFrame Frame(bool list = false, int groups = 30, string grouping = "src") => new(
-        DateTimeOffset.UnixEpoch, grouping, list, "ttl", Reverse: false, Ascending: false, "", new TopHeader(
+        "netns current", DateTimeOffset.UnixEpoch, grouping, list, "ttl", Reverse: false, Ascending: false, "", new TopHeader(
             Entries: 240_000, Max: 262_144, Buckets: 65_536, CreatedPerSecond: 1500, DestroyedPerSecond: 1200, DropsPerSecond: 3,
             EarlyDropsPerSecond: 0, InsertFailed: 7, TimeToFullSeconds: 75, MemoryBytes: 80 << 20, EventsLost: 0,
             Verdict: "near_full", Headline: "Near full: 240,000 of 262,144 entries (92 %)"),

@@ -38,8 +38,7 @@ internal static class TopLayout
     {
         var h = frame.Header;
         string view = frame.ListEntries ? $"entries by {frame.SortBy} {(frame.Ascending ? "ascending" : "descending")}" : $"grouped by {frame.Grouping}";
-        string where = frame.Namespaces.Count == 1 ? "netns " + frame.Namespaces[0] : $"{frame.Namespaces.Count} namespaces";
-        lines.Add(new ScreenLine(Fit(Spread($"ctnet top  {where}  {frame.Taken.ToLocalTime():HH:mm:ss}  {view}", "h help  q quit", width), width), LineStyle.Heading));
+        lines.Add(new ScreenLine(Fit(Spread($"ctnet top  {frame.Title}  {frame.Taken.ToLocalTime():HH:mm:ss}  {view}", "h help  q quit", width), width), LineStyle.Heading));
         double share = h.Max > 0 ? (double)h.Entries / h.Max : 0;
         string count = $"entries {DoctorText.N(h.Entries)} / {DoctorText.N(h.Max)}";
         string tail = $" {DoctorText.Percent(share * 100)}%  buckets {DoctorText.N(h.Buckets)}";
@@ -147,5 +146,5 @@ internal static class TopLayout
 
     private static string Right(string text, int width) => text.Length > width ? text[..width] : text.PadLeft(width);
 
-    private static string Fit(string text, int width) => text.Length > width ? text[..width] : text;
+    private static string Fit(string text, int width) => text.Length > width ? text[..(width - 1)] + "…" : text;
 }

@@ -144,7 +144,9 @@ public sealed class TopReplay : ITopSource
             foreach (var view in entries)
                 handler(ReplayEntries.Of(view, tick.At));
         }, seconds: (tick.At - previousAt) / 1e9);
-        _latest = new Answer(query, TopFrame.Compose(query, snapshot.Taken, _headers.Of([snapshot]), [answer], []));
+        var offset = TimeSpan.FromSeconds(Math.Floor(tick.CaptureSeconds));
+        string title = $"replay {Path.GetFileName(_reader.Name)} +{(int)offset.TotalHours}:{offset:mm\\:ss}";
+        _latest = new Answer(query, TopFrame.Compose(query, title, snapshot.Taken, _headers.Of([snapshot]), [answer], []));
     }
 
     private NamespaceSnapshot Snapshot(ReplayTick tick)
@@ -183,7 +185,7 @@ public sealed class TopReplay : ITopSource
     }
 
     private TopFrame Failed(string error) => TopFrame.Compose(
-        _query, DateTimeOffset.UtcNow, new TopHeader(0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, "unknown", error), [], [error]);
+        _query, "replay " + Path.GetFileName(_reader.Name), DateTimeOffset.UtcNow, new TopHeader(0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, "unknown", error), [], [error]);
 
     private sealed record Answer(TopQuery Query, TopFrame Frame);
 }

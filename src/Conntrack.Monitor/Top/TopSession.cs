@@ -52,7 +52,7 @@ public sealed class TopSession : ITopSource
         if (answered.Count == 0 || answered.Any(a => a.Snapshot is null || !ReferenceEquals(a.View?.Query, _asked)))
             return problems.Count > 0 && answered.Count == 0 ? Empty(problems) : null;
         var snapshots = answered.Select(a => a.Snapshot!).ToList();
-        return TopFrame.Compose(_query, snapshots.Max(s => s.Taken), _headers.Of(snapshots), [.. answered.Select(a => a.View!)], problems);
+        return TopFrame.Compose(_query, Title(answered.Count, answered[0].Label), snapshots.Max(s => s.Taken), _headers.Of(snapshots), [.. answered.Select(a => a.View!)], problems);
     }
 
     /// <summary>Deletes one entry (by tuple, zone and id): false when it was already gone.</summary>
@@ -80,9 +80,11 @@ public sealed class TopSession : ITopSource
         _host.Dispose();
     }
 
+    private static string Title(int namespaces, string first) => namespaces == 1 ? "netns " + first : $"{namespaces} namespaces";
+
     private NetnsTarget? Target(string netns) =>
         _watchers.FirstOrDefault(w => w.Label == netns)?.Target ?? throw new InvalidOperationException($"namespace {netns} is no longer watched");
 
     private TopFrame Empty(List<string> problems) =>
-        TopFrame.Compose(_query, DateTimeOffset.UtcNow, new TopHeader(0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, "unknown", problems[0]), [], problems);
+        TopFrame.Compose(_query, Title(0, ""), DateTimeOffset.UtcNow, new TopHeader(0, 0, 0, 0, 0, 0, 0, 0, null, 0, 0, "unknown", problems[0]), [], problems);
 }
