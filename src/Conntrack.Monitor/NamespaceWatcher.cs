@@ -60,7 +60,7 @@ internal sealed class NamespaceWatcher : IDisposable
     /// <summary>The last answer to the query of <see cref="Show"/>; null before the first.</summary>
     public TopView? LatestTop => _latestTop;
 
-    /// <summary>Asks for the top view's page; answered on the watcher's next loop, then with every snapshot.</summary>
+    /// <summary>Asks for the top view's groups; answered on the watcher's next loop, then with every snapshot (an entry list is not answered here).</summary>
     public void Show(TopQuery query) => _topQuery = query;
 
     public void Start() => _thread.Start();
@@ -107,9 +107,14 @@ internal sealed class NamespaceWatcher : IDisposable
                 _overruns++;
             // Publish before resyncing: under a flood every read overruns, and a snapshot that waited behind each
             // resync would leave the dashboard and /metrics a resync late; this one states the loss it carries.
-            bool asked = _topQuery is { } query && !ReferenceEquals(query, _tally?.Query);
+            var query = _topQuery;
+            // The entry list is one dump per refresh, read by the view's own thread: a dump of a large table here
+            // would hold the events back until they overran.
+            if (query is { ListEntries: true })
+                _tally = null;
+            bool asked = query is { ListEntries: false } && !ReferenceEquals(query, _tally?.Query);
             if (asked)
-                Tally(_topQuery!);
+                Tally(query!);
             if (clock.Elapsed >= nextPublish)
             {
                 Publish(client, events.LostEvents - _lostBefore);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Conntrack.Host.Listing;
 using Conntrack.Host.Netlink;
 
@@ -13,8 +14,14 @@ public sealed class TopSession : ITopSource
     private readonly HostSources _host = new();
     private readonly WatcherSet _watchers;
     private readonly TopHeaders _headers = new();
+    private readonly Dictionary<string, TopView> _lists = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly AutoResetEvent _listAsked = new(false);
+    private readonly TimeSpan _interval;
+    private readonly Thread _lister;
     private TopQuery _query = new();
-    private TopQuery _asked = new();
+    private volatile TopQuery _asked = new();
+    private volatile string? _listProblem;
 
     public bool CanDelete => true;
 
@@ -22,6 +29,8 @@ public sealed class TopSession : ITopSource
     {
         ArgumentNullException.ThrowIfNull(options);
         _watchers = new WatcherSet(options, _host);
+        _interval = options.Interval;
+        _lister = new Thread(ListPeriodically) { IsBackground = true, Name = "top list" };
     }
 
     /// <summary>The page to show; every namespace is asked for the first <c>Offset + Rows</c> rows, merged here, then paged.</summary>
@@ -32,6 +41,7 @@ public sealed class TopSession : ITopSource
         {
             _query = value;
             _asked = value with { Offset = 0, Rows = value.Offset + value.Rows };
+            _listAsked.Set();
         }
     }
 
@@ -39,6 +49,7 @@ public sealed class TopSession : ITopSource
     {
         _host.Start();
         _watchers.Start();
+        _lister.Start();
     }
 
     /// <summary>The frame for the current query once every namespace has answered it; null until then.</summary>
@@ -47,9 +58,11 @@ public sealed class TopSession : ITopSource
         var watchers = _watchers.ToList();
         foreach (var w in watchers)
             w.Show(_asked);
-        var problems = watchers.Select(w => w.Error).OfType<string>().ToList();
-        var answered = watchers.Where(w => w.Error is null).Select(w => (w.Label, Snapshot: w.Latest, View: w.LatestTop)).ToList();
-        if (answered.Count == 0 || answered.Any(a => a.Snapshot is null || !ReferenceEquals(a.View?.Query, _asked)))
+        var asked = _asked;
+        var problems = watchers.Select(w => w.Error).Append(_listProblem).OfType<string>().ToList();
+        var answered = watchers.Where(w => w.Error is null)
+            .Select(w => (w.Label, Snapshot: w.Latest, View: asked.ListEntries ? Listed(w.Label) : w.LatestTop)).ToList();
+        if (answered.Count == 0 || answered.Any(a => a.Snapshot is null || !ReferenceEquals(a.View?.Query, asked)))
             return problems.Count > 0 && answered.Count == 0 ? Empty(problems) : null;
         var snapshots = answered.Select(a => a.Snapshot!).ToList();
         return TopFrame.Compose(_query, Title(answered.Count, answered[0].Label), snapshots.Max(s => s.Taken), _headers.Of(snapshots), [.. answered.Select(a => a.View!)], problems);
@@ -76,8 +89,70 @@ public sealed class TopSession : ITopSource
 
     public void Dispose()
     {
+        _stop.Cancel();
+        _listAsked.Set();
+        if (_lister.IsAlive)
+            _lister.Join();
         _watchers.Dispose();
         _host.Dispose();
+        _stop.Dispose();
+        _listAsked.Dispose();
+    }
+
+    private TopView? Listed(string netns)
+    {
+        lock (_lists)
+            return _lists.GetValueOrDefault(netns);
+    }
+
+    /// <summary>
+    /// The entry list: one filtered dump per namespace and refresh, on this thread with its own sockets, so the watchers
+    /// keep reading events. Refreshed every interval, or after as long as the last dumps took when that is longer.
+    /// </summary>
+    private void ListPeriodically()
+    {
+        var clients = new Dictionary<string, ConntrackClient>(StringComparer.Ordinal);
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var asked = _asked;
+                var wait = Timeout.InfiniteTimeSpan;
+                if (asked.ListEntries)
+                {
+                    long started = Stopwatch.GetTimestamp();
+                    foreach (var watcher in _watchers.ToList().Where(w => w.Error is null && w.Latest is not null))
+                        List(asked, watcher, clients);
+                    wait = TimeSpan.FromTicks(Math.Max(_interval.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
+                }
+                _listAsked.WaitOne(wait);
+            }
+        }
+        finally
+        {
+            foreach (var client in clients.Values)
+                client.Dispose();
+        }
+    }
+
+    private void List(TopQuery asked, NamespaceWatcher watcher, Dictionary<string, ConntrackClient> clients)
+    {
+        try
+        {
+            if (!clients.TryGetValue(watcher.Label, out var client))
+                clients[watcher.Label] = client = ConntrackClient.Open(watcher.Target);
+            var view = new TopTally(asked).View(watcher.Label, (request, handler) => client.Dump(request, handler));
+            lock (_lists)
+                _lists[watcher.Label] = view;
+            _listProblem = null;
+        }
+        catch (IOException e)
+        {
+            // The namespace went away or refused: its watcher says so too; a new socket is tried next time.
+            if (clients.Remove(watcher.Label, out var broken))
+                broken.Dispose();
+            _listProblem = $"{watcher.Label}: {e.Message}";
+        }
     }
 
     private static string Title(int namespaces, string first) => namespaces == 1 ? "netns " + first : $"{namespaces} namespaces";
