@@ -4,5 +4,11 @@ namespace Conntrack.Benchmarks;
 
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static int Main(string[] args)
+    {
+        if (args is ["profile", var workload, var seconds])
+            return ProfileDriver.Run(workload, double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture));
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
