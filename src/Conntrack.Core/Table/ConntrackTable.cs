@@ -408,6 +408,13 @@ public sealed partial class ConntrackTable
                 ref var w = ref work[order[k]];
                 _partitions[w.Partition].PrefetchChain(w.Bucket);
             }
+            // A bucket holds two nodes on average (each entry is hashed in both directions) and the kernel's lookup
+            // reads each node's expiry before its tuple: the second node is the hit's next dependent miss.
+            for (int k = group; k < groupEnd; k++)
+            {
+                ref var w = ref work[order[k]];
+                _partitions[w.Partition].PrefetchChainSecond(w.Bucket);
+            }
             for (int k = group; k < groupEnd; k++)
             {
                 int index = order[k];

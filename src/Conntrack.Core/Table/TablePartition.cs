@@ -171,7 +171,7 @@ internal sealed class TablePartition
 
     /// <summary>Starts loading the second entry of a bucket's chain (once its first has arrived).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void PrefetchChainSecond(int bucket)
+    public void PrefetchChainSecond(int bucket)
     {
         if (_buckets[bucket] is int head and not Nil && Next(head) is int second and not Nil)
             Prefetch.Read(ref _entries[second >> 1]);
