@@ -569,6 +569,27 @@ public sealed partial class ConntrackTable
     /// </summary>
     public IReadOnlyList<EntryView> Snapshot(long now) => Snapshot(now, includeExpired: false);
 
+    /// <summary>
+    /// Shows <paramref name="visitor"/> each entry <see cref="Snapshot(long, bool)"/> would list, in slot order, with
+    /// nothing allocated: for views refreshed every second, where sorting and listing a large table would cost.
+    /// </summary>
+    public void Visit(long now, bool includeExpired, EntryVisitor visitor)
+    {
+        ArgumentNullException.ThrowIfNull(visitor);
+        if (_epoch == long.MinValue)
+            return;
+        long latest = LatestTime;
+        uint latestTick = Entry.TickAt(_epoch, latest);
+        uint tick = Entry.TickAt(_epoch, Math.Max(now, latest));
+        int extent = Capacity;
+        for (int slot = 0; slot < extent; slot++)
+        {
+            ref var entry = ref _entries[slot];
+            if ((entry.Status & EntryStatus.Confirmed) != 0 && (includeExpired || entry.RemainingNanos(tick) > 0))
+                visitor(EntryView.Of(_entries, _counters, slot, _epoch, latest, latestTick));
+        }
+    }
+
     /// <summary>Like <see cref="Snapshot(long)"/>; with <paramref name="includeExpired"/>, also the expired entries still linked.</summary>
     public IReadOnlyList<EntryView> Snapshot(long now, bool includeExpired)
     {

@@ -1,5 +1,6 @@
 using Conntrack.Capture;
 using Conntrack.Replay;
+using Conntrack.Table;
 
 namespace Conntrack.Monitor.Top;
 
@@ -135,15 +136,13 @@ public sealed class TopReplay : ITopSource
         if (!ReferenceEquals(_tally?.Query, query))
             _tally = new TopTally(query);
         _tally.Clear();
+        var tally = _tally;
         // Expired entries not yet reaped still fill the table (the kernel counts them too until its GC takes them).
-        var entries = tick.Table.Snapshot(tick.At, includeExpired: true);
-        foreach (var view in entries)
-            _tally.Add(ReplayEntries.Of(view, tick.At), created: view.CreatedAt > previousAt);
-        var answer = _tally.View(Label, (_, handler) =>
-        {
-            foreach (var view in entries)
-                handler(ReplayEntries.Of(view, tick.At));
-        }, seconds: (tick.At - previousAt) / 1e9);
+        tick.Table.Visit(tick.At, includeExpired: true, (in EntryView view) => tally.Add(ReplayEntries.Of(view, tick.At), created: view.CreatedAt > previousAt));
+        var answer = tally.View(
+            Label,
+            (_, handler) => tick.Table.Visit(tick.At, includeExpired: true, (in EntryView view) => handler(ReplayEntries.Of(view, tick.At))),
+            seconds: (tick.At - previousAt) / 1e9);
         var offset = TimeSpan.FromSeconds(Math.Floor(tick.CaptureSeconds));
         string title = $"replay {Path.GetFileName(_reader.Name)} +{(int)offset.TotalHours}:{offset:mm\\:ss}";
         _latest = new Answer(query, TopFrame.Compose(query, title, snapshot.Taken, _headers.Of([snapshot]), [answer], []));
