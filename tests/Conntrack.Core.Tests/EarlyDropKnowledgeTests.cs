@@ -93,7 +93,9 @@ public class EarlyDropKnowledgeTests
         Span<int> unassured = stackalloc int[PartitionLayout.Partitions];
         Span<long> earliest = stackalloc long[PartitionLayout.Partitions];
         earliest.Fill(long.MaxValue);
-        foreach (var entry in h.Table.Snapshot(h.Now, includeExpired: true))
+        var snapshot = h.Table.Snapshot(h.Now, includeExpired: true);
+        AssertVisitListsTheSnapshot(h, snapshot);
+        foreach (var entry in snapshot)
         {
             int p = PartitionLayout.PartitionOfSlot(entry.Slot);
             if (!entry.IsAssured)
@@ -105,6 +107,18 @@ public class EarlyDropKnowledgeTests
             var partition = h.Table.Partition(p);
             Assert.True(unassured[p] == partition.Unassured, $"step {step}, partition {p}: {partition.Unassured} unassured counted, {unassured[p]} in the table");
             Assert.True(partition.NoExpiryBefore <= earliest[p], $"step {step}, partition {p}: no expiry before {partition.NoExpiryBefore}, yet an entry expires at {earliest[p]}");
+        }
+    }
+
+    /// <summary>Visit shows what Snapshot lists, expired entries included or not, in slot order instead of creation order.</summary>
+    private static void AssertVisitListsTheSnapshot(Harness h, IReadOnlyList<EntryView> withExpired)
+    {
+        foreach (bool includeExpired in new[] { true, false })
+        {
+            var visited = new List<(int, long)>();
+            h.Table.Visit(h.Now, includeExpired, (in EntryView e) => visited.Add((e.Slot, e.ExpiresAt)));
+            var listed = (includeExpired ? withExpired : h.Table.Snapshot(h.Now)).Select(e => (e.Slot, e.ExpiresAt)).Order();
+            Assert.Equal(listed, visited);
         }
     }
 }
