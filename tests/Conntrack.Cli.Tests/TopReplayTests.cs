@@ -97,6 +97,10 @@ public sealed class TopReplayTests : IDisposable
         Refused("--set goes with --replay: a live table has the kernel's settings", "top", "--once", "--set", Max);
         Refused("--netns does not go with --replay: the replay's table is the engine's", "top", "--replay", _capture, "--netns", "x");
         Refused("--allow-delete does not go with --replay: there is no kernel table to delete from", "top", "--replay", _capture, "--allow-delete");
+        // A capture of headers only: nothing to show, said in one line instead of waiting for a frame forever.
+        string empty = Path.Combine(_dir.Path, "empty.pcap");
+        File.WriteAllBytes(empty, File.ReadAllBytes(_capture)[..24]);
+        Refused($"{empty}: no packet in the capture that the engine tracks", "top", "--replay", empty, "--once");
         foreach (string speed in new[] { "fast", "NaNx", "Infinity", "0x", "-2x" })
             Refused($"--speed '{speed}': expected a speed such as 10x, 0.5x or max: capture seconds per second, above 0 and at most 1000000", "top", "--replay", _capture, "--speed", speed);
     }

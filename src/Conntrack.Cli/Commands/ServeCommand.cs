@@ -20,19 +20,8 @@ internal static class ServeCommand
             HelpName = "IP:PORT",
             DefaultValueFactory = _ => new IPEndPoint(IPAddress.Loopback, MonitorOptions.DefaultPort),
         }.ParsedBy(Endpoint);
-        var netns = new Option<string[]>("--netns")
-        {
-            Description = "Namespaces to watch: names from /run/netns (ip netns list), or all (every named namespace and every process's, enumerated again every 10 s). Default: the one ctnet runs in.",
-            HelpName = "all|NAME",
-            Arity = ArgumentArity.ZeroOrMore,
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var interval = new Option<long>("--interval")
-        {
-            Description = "How often counters are read and a snapshot published (default 1s).",
-            HelpName = "DURATION",
-            DefaultValueFactory = _ => 1_000_000_000,
-        }.ParsedBy(ValueParsers.Duration(Day));
+        var netns = NetnsOption();
+        var interval = IntervalOption("How often counters are read and a snapshot published (default 1s).");
         var resync = new Option<long>("--resync")
         {
             Description = "How often the mirror is rebuilt by a dump even without event loss (default 5m).",
@@ -81,6 +70,23 @@ internal static class ServeCommand
         MonitorServer.RunAsync(options, url => Console.Out.WriteLine($"ctnet serve: listening on {url} (dashboard at /, /metrics, /healthz, /api/state, /api/events)"), stop.Token)
             .GetAwaiter().GetResult();
     }
+
+    /// <summary>--netns of the commands that watch namespaces (serve, top).</summary>
+    internal static Option<string[]> NetnsOption() => new("--netns")
+    {
+        Description = "Namespaces to watch: names from /run/netns (ip netns list), or all (every named namespace and every process's, enumerated again every 10 s). Default: the one ctnet runs in.",
+        HelpName = "all|NAME",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    /// <summary>--interval of the commands that watch namespaces, up to a day (default 1 s).</summary>
+    internal static Option<long> IntervalOption(string description) => new Option<long>("--interval")
+    {
+        Description = description,
+        HelpName = "DURATION",
+        DefaultValueFactory = _ => 1_000_000_000,
+    }.ParsedBy(ValueParsers.Duration(Day));
 
     internal static TimeSpan FromNanoseconds(long ns) => TimeSpan.FromTicks(ns / 100);
 

@@ -23,19 +23,8 @@ internal static class TopCommand
 
     public static Command Create()
     {
-        var netns = new Option<string[]>("--netns")
-        {
-            Description = "Namespaces to watch: names from /run/netns (ip netns list), or all (every named namespace and every process's). Default: the one ctnet runs in.",
-            HelpName = "all|NAME",
-            Arity = ArgumentArity.ZeroOrMore,
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var interval = new Option<long>("--interval")
-        {
-            Description = "How often the view is refreshed (default 1s).",
-            HelpName = "DURATION",
-            DefaultValueFactory = _ => 1_000_000_000,
-        }.ParsedBy(ValueParsers.Duration(Day));
+        var netns = ServeCommand.NetnsOption();
+        var interval = ServeCommand.IntervalOption("How often the view is refreshed (default 1s).");
         var group = new Option<TopGrouping>("--group")
         {
             Description = "Group entries by src, dst, dport, state (protocol × state), netns, zone or mark (default src; g cycles).",

@@ -25,11 +25,12 @@ public sealed class TopReplay : ITopSource
     private volatile TopQuery _query = new();
     private volatile Answer? _latest;
     private volatile string? _error;
+    private volatile bool _holding;
     private TopTally? _tally;
     private (ReplayTick Tick, NamespaceSnapshot Snapshot, long PreviousAt)? _shown;
     private long _wallStart, _firstAt = long.MinValue;
 
-    /// <param name="reader">The capture, read once.</param>
+    /// <param name="reader">The capture, read once; disposed with the replay.</param>
     /// <param name="options">How to replay it (settings, view, threads); the tick is the view's own.</param>
     /// <param name="speed">Capture seconds per wall second; 0 replays as fast as the engine goes.</param>
     /// <param name="stopAt">Capture seconds after the first packet at which the replay stops and holds; null: the end.</param>
@@ -57,7 +58,7 @@ public sealed class TopReplay : ITopSource
     public string? Error => _error;
 
     /// <summary>True once the replay is at <c>stopAt</c> or the end and holds its table.</summary>
-    public bool Holding { get; private set; }
+    public bool Holding => _holding;
 
     public void Start() => _thread.Start();
 
@@ -74,6 +75,7 @@ public sealed class TopReplay : ITopSource
         _asked.Set();
         if (_thread.IsAlive)
             _thread.Join();
+        _reader.Dispose();
         _stop.Dispose();
         _asked.Dispose();
     }
@@ -83,6 +85,9 @@ public sealed class TopReplay : ITopSource
         try
         {
             ReplayRunner.Run(_reader, _options, _stop.Token);
+            // Every capture with a tracked packet ends in a final tick, which holds until the view closes.
+            if (_firstAt == long.MinValue)
+                _error = $"{_reader.Name}: no packet in the capture that the engine tracks";
         }
         catch (OperationCanceledException)
         {
@@ -105,7 +110,7 @@ public sealed class TopReplay : ITopSource
         Show();
         if (!tick.Final && (_stopAt is not { } stop || tick.CaptureSeconds < stop))
             return;
-        Holding = true;
+        _holding = true;
         // The replay waits here with its table: a new query is answered from it until the view closes.
         while (!_stop.IsCancellationRequested)
         {
