@@ -8,7 +8,8 @@ namespace Conntrack.KernelParity.Tests.Monitor;
 /// <summary>
 /// <c>ctnet top</c> on a namespace holding real traffic of every kind: one frame as JSON agrees with the kernel's
 /// count and with conntrack -L grouped by protocol and state; the live view, driven in a real terminal (tmux), changes
-/// grouping and sort with iptstate's keys, shows the kernel's counts in its rows, keeps its layout through resizes and quits on q.
+/// grouping and sort with iptstate's keys, shows the kernel's counts in its rows, deletes the highlighted entry only
+/// after y, keeps its layout through resizes and quits on q.
 /// </summary>
 [Collection(KernelParityCollection.Name)]
 public sealed partial class TopKernelTests(ITestOutputHelper output) : IDisposable
@@ -82,7 +83,7 @@ public sealed partial class TopKernelTests(ITestOutputHelper output) : IDisposab
     public void The_live_view_follows_its_keys_and_the_terminals_size()
     {
         using var terminal = new Tmux($"ctnet-top-{System.Environment.ProcessId}", 80, 24,
-            "dotnet", LiveTableNamespace.CtnetDll, "top", "--netns", _ns.Name);
+            "dotnet", LiveTableNamespace.CtnetDll, "top", "--netns", _ns.Name, "--allow-delete");
         try
         {
             terminal.WaitFor(s => s[0].Contains("grouped by src", StringComparison.Ordinal) && s[6].StartsWith("SRC", StringComparison.Ordinal), Patience);
@@ -99,11 +100,19 @@ public sealed partial class TopKernelTests(ITestOutputHelper output) : IDisposab
             terminal.Keys("b", "b", "b", "b", "b");
             terminal.WaitFor(s => s[0].Contains("entries by protocol ascending", StringComparison.Ordinal) && s[6].Contains("PROTO▲", StringComparison.Ordinal), Patience);
 
+            // d asks first; n keeps the entry, y deletes the highlighted one in the kernel (false, "already gone", if it had not been there).
+            terminal.Keys("d");
+            terminal.WaitFor(s => s[^1].StartsWith("delete ", StringComparison.Ordinal) && s[^1].EndsWith("? y/N", StringComparison.Ordinal), Patience);
+            terminal.Keys("n");
+            terminal.WaitFor(s => s[^1] == "nothing deleted", Patience);
+            terminal.Keys("d", "y");
+            terminal.WaitFor(s => s[^1] == "deleted 1 entry", Patience);
+
             terminal.Resize(120, 40);
             screen = terminal.WaitFor(s => s.Count(l => l.Length > 0) > 30, Patience);
             AssertFits(screen, 120, 40);
             terminal.Resize(60, 15);
-            screen = terminal.WaitFor(s => s[0].StartsWith("ctnet top", StringComparison.Ordinal) && s[14].Length == 0 && s[13].Length > 0, Patience);
+            screen = terminal.WaitFor(s => s[0].StartsWith("ctnet top", StringComparison.Ordinal) && s[1].Contains("buckets", StringComparison.Ordinal) && s[13].Length > 0, Patience);
             AssertFits(screen, 60, 15);
 
             terminal.Keys("q");
