@@ -7,7 +7,7 @@ internal static class TopList
 
     public static List<LabelledCount> Of<TKey>(Dictionary<TKey, long> counts, int top, Func<TKey, string> label) where TKey : notnull
     {
-        var largest = counts.OrderByDescending(c => c.Value).Take(top).ToList();
+        var largest = Largest.Of(counts, top);
         var rows = largest.Select(c => new LabelledCount(label(c.Key), c.Value)).ToList();
         long rest = counts.Values.Sum() - largest.Sum(c => c.Value);
         if (rest > 0)

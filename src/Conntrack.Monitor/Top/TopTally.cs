@@ -90,8 +90,7 @@ internal sealed class TopTally
     private List<TopGroupRow> Groups(string netns, double seconds)
     {
         int wanted = Query.Offset + Query.Rows;
-        var ordered = Query.Reverse ? _entries.OrderBy(g => g.Value) : _entries.OrderByDescending(g => g.Value);
-        var shown = ordered.Take(wanted * Remembered).ToList();
+        var shown = Largest.Of(_entries, wanted * Remembered, smallest: Query.Reverse);
         var remembered = new HashSet<EntryGroups.GroupKey>(shown.Select(g => g.Key));
         foreach (var gone in _recent.Keys.Where(k => !remembered.Contains(k)).ToList())
             _recent.Remove(gone);
