@@ -152,6 +152,9 @@ public sealed class HostileInputTests : IDisposable
         Add("bench --flows", "-1", "0");
         Add("top --rows", "-1", "0");
         Add("top --interval", "-1");
+        Add("top --at", "-1", "0");
+        Add("top --hash-seed", "-1");
+        Add("replay --hash-seed", "-1");
         return rows;
     }
 

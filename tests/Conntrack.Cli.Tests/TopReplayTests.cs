@@ -97,6 +97,9 @@ public sealed class TopReplayTests : IDisposable
         Refused("--set goes with --replay: a live table has the kernel's settings", "top", "--once", "--set", Max);
         Refused("--netns does not go with --replay: the replay's table is the engine's", "top", "--replay", _capture, "--netns", "x");
         Refused("--allow-delete does not go with --replay: there is no kernel table to delete from", "top", "--replay", _capture, "--allow-delete");
+        Refused($"{_dir.Path}: is a directory, expected a pcap or pcapng file", "top", "--replay", _dir.Path, "--once");
+        Refused("capture '': expected a file name", "top", "--replay", "", "--once");
+        Refused($"{_dir.Path}/none.pcap: no such file", "top", "--replay", $"{_dir.Path}/none.pcap", "--once");
         // A capture of headers only: nothing to show, said in one line instead of waiting for a frame forever.
         string empty = Path.Combine(_dir.Path, "empty.pcap");
         File.WriteAllBytes(empty, File.ReadAllBytes(_capture)[..24]);

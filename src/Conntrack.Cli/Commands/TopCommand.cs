@@ -50,9 +50,9 @@ internal static class TopCommand
         var allowDelete = new Option<bool>("--allow-delete") { Description = "Let d delete the highlighted entry or group, after a y/N confirmation." };
         var replay = new Option<string?>("--replay")
         {
-            Description = "Drive the view by the engine replaying a capture (pcap or pcapng) in capture time instead of a live table.",
+            Description = "Drive the view by the engine replaying a capture (pcap or pcapng, a FIFO read once, or - with --once) in capture time instead of a live table.",
             HelpName = "FILE",
-        }.ParsedBy((_, path) => InputFile.Require(path, streamOk: false));
+        }.ParsedBy((_, path) => InputFile.Require(path, streamOk: true));
         var speed = new Option<double>("--speed")
         {
             Description = "With --replay: capture seconds per second, such as 10x or 0.5x, or max (default 1x; --once replays at max).",

@@ -54,9 +54,6 @@ public sealed class TopReplay : ITopSource
 
     public bool CanDelete => false;
 
-    /// <summary>Why the replay stopped early (a capture it could not read), else null.</summary>
-    public string? Error => _error;
-
     /// <summary>True once the replay is at <c>stopAt</c> or the end and holds its table.</summary>
     public bool Holding => _holding;
 

@@ -23,4 +23,4 @@ public sealed record TopEntryRow(
 }
 
 /// <summary>What one namespace's watcher answered to a <see cref="TopQuery"/>: the page of groups or entries and how many entries matched.</summary>
-public sealed record TopView(string Netns, TopQuery Query, DateTimeOffset Taken, long Matching, IReadOnlyList<TopGroupRow> Groups, IReadOnlyList<TopEntryRow> Entries);
+public sealed record TopView(string Netns, TopQuery Query, long Matching, IReadOnlyList<TopGroupRow> Groups, IReadOnlyList<TopEntryRow> Entries);

@@ -82,7 +82,7 @@ internal sealed class TopTally
         _since = Stopwatch.GetTimestamp();
         TopView view = Query.ListEntries
             ? Entries(netns, dump)
-            : new TopView(netns, Query, DateTimeOffset.UtcNow, Matching, Groups(netns, seconds.Value), []);
+            : new TopView(netns, Query, Matching, Groups(netns, seconds.Value), []);
         _created.Clear();
         return view;
     }
@@ -119,7 +119,7 @@ internal sealed class TopTally
                 page.Offer(e);
             }
         });
-        return new TopView(netns, Query, DateTimeOffset.UtcNow, matching, [], [.. page.Sorted().Skip(Query.Offset).Select(e => Row(netns, e))]);
+        return new TopView(netns, Query, matching, [], [.. page.Sorted().Skip(Query.Offset).Select(e => Row(netns, e))]);
     }
 
     /// <summary>A group as one short text: "tcp/443", "tcp ESTABLISHED", "udp", an address, a zone or mark number.</summary>
